@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/accountability
+
+.PHONY: run test test-postgres lint install system-deps demo bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Debian packages the documents and the browser tests need (Chromium, LibreOffice,
+# CJK fonts, poppler, gettext). Installs only what is missing.
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	mkdir -p var
+	$(BIN)/accountability compilemessages --ignore=.venv -v 0
+	$(BIN)/accountability migrate --noinput -v 0
+	$(BIN)/accountability seed_demo
+
+run: demo
+	$(BIN)/accountability runserver $(HOST):$(PORT) --noreload
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install system-deps lint
+	$(BIN)/accountability compilemessages --ignore=.venv -v 0
+	$(BIN)/accountability rulebook check
+	$(BIN)/accountability makemigrations --check --dry-run -v 0
+	$(BIN)/pytest
+
+test-postgres: install system-deps
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"
+
+bench: install
+	$(BIN)/python bench/assess.py

@@ -1,0 +1,28 @@
+"""The `accountability` console script.
+
+`accountability assess` and `accountability rulebook check` run the rulebook
+alone: no Django, no database. Everything else is a Django management command,
+as with manage.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["assess"], ["rulebook"]):
+        from rulebook.cli import main as rulebook_main
+
+        return rulebook_main(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["accountability", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

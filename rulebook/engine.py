@@ -1,0 +1,392 @@
+"""assess(): the facts of one person's case → the rulebook's result, explained.
+
+The steps follow the regulation's order: which version (第十九条), who and what
+(第五条, 第八条), the tier (第十条), the factors (第十四条, 第十五条), the appeal
+period (第十六条) and the restrictions (第十七条).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from rulebook import regulation
+from rulebook.dates import zh
+from rulebook.errors import RulebookError
+from rulebook.model import Assessment, Facts, Part, Restriction, Trace
+from rulebook.rules import appeal, factors, restrictions, subject, tiers
+from rulebook.rules import versions as choice
+from rulebook.versions import Interpretation, Rulebook, RulebookVersion, Tier, load
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    """What follows from the facts without their dates: subject, tier, factors."""
+
+    tier: Tier
+    heaviest_rank: int
+    reduced: tuple[str, ...]
+    lighter: bool
+    heavier: bool
+    part: Part
+
+
+@dataclass(slots=True)
+class _Draft:
+    version: RulebookVersion
+    tier: str
+    tier_rank: int
+    heaviest_rank: int
+    measure_count: int
+    measures: tuple[str, ...]
+    adjustments: tuple[str, ...]
+    reduced: tuple[str, ...]
+    count: int
+    deadline: date | None
+    restrictions: tuple[Restriction, ...]
+    parts: tuple[Part, ...]
+
+
+def _static(version: RulebookVersion, facts: Facts) -> _Static:
+    subject.check_subject(version, facts)
+    tiers.check_severity(version, facts)
+    factors.check_factors(version, facts)
+    trace = Trace()
+    subject.explain_subject(version, facts, trace)
+    tier = tiers.applicable_tier(version, facts)
+    tiers.explain_tier(version, facts, tier, trace)
+    reduced = factors.explain_lighter(version, facts, tier, trace)
+    heavier = factors.explain_heavier(version, facts, tier, trace)
+    return _Static(
+        tier=tier,
+        heaviest_rank=max(version.catalogue[m].rank for m in tier.measures),
+        reduced=reduced,
+        lighter=bool(facts.lighter),
+        heavier=heavier,
+        part=trace.freeze(),
+    )
+
+
+def _repeat(version: RulebookVersion, facts: Facts, count: int) -> tuple[bool, Part]:
+    trace = Trace()
+    applies = factors.explain_repeat(version, facts, count, trace)
+    return applies, trace.freeze()
+
+
+def _both() -> Part:
+    trace = Trace()
+    factors.explain_both(trace)
+    return trace.freeze()
+
+
+def _appeal(version: RulebookVersion, facts: Facts, book: Rulebook) -> tuple[date | None, Part]:
+    trace = Trace()
+    deadline = appeal.appeal_deadline(version, facts, book.calendar, trace)
+    return deadline, trace.freeze()
+
+
+def _restrictions(
+    version: RulebookVersion, facts: Facts, static: _Static
+) -> tuple[tuple[Restriction, ...], Part]:
+    trace = Trace()
+    found = restrictions.restrictions(
+        version, facts, static.tier, static.tier.measures + static.reduced, trace
+    )
+    return found, trace.freeze()
+
+
+_LIMIT = 200_000
+
+
+class _Memo:
+    """Results of the pure parts of an assessment, per rulebook (its data never changes).
+
+    Every rule is a pure function of its input, so a part computed once is
+    reused; a table is emptied when it grows past _LIMIT entries.
+    """
+
+    def __init__(self) -> None:
+        self.static: dict[tuple[object, ...], _Static] = {}
+        self.repeat: dict[tuple[object, ...], tuple[bool, Part]] = {}
+        self.appeal: dict[tuple[object, ...], tuple[date | None, Part]] = {}
+        self.restrictions: dict[tuple[object, ...], tuple[tuple[Restriction, ...], Part]] = {}
+        self.citations: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self.readings: dict[tuple[object, ...], tuple[Interpretation, ...]] = {}
+        self.reasons: dict[tuple[object, ...], str] = {}
+        self.both = _both()
+
+    @staticmethod
+    def room(table: dict[tuple[object, ...], _T]) -> dict[tuple[object, ...], _T]:
+        if len(table) >= _LIMIT:
+            table.clear()
+        return table
+
+
+_MEMOS: dict[int, tuple[Rulebook, _Memo]] = {}
+
+
+def _memo(book: Rulebook) -> _Memo:
+    found = _MEMOS.get(id(book))
+    if found is None or found[0] is not book:
+        if len(_MEMOS) > 16:
+            _MEMOS.clear()
+        found = (book, _Memo())
+        _MEMOS[id(book)] = found
+    return found[1]
+
+
+def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Memo) -> _Draft:
+    key = (
+        version.id,
+        facts.role,
+        facts.circumstance,
+        facts.conditions,
+        facts.severity,
+        facts.violates_discipline,
+        facts.lighter,
+        facts.heavier,
+    )
+    static = memo.static.get(key)
+    if static is None:
+        static = memo.room(memo.static)[key] = _static(version, facts)
+    if facts.earlier_decisions:
+        factors.check_earlier(facts)
+    if facts.received_on is not None:
+        appeal.check_receipt(facts)
+    if facts.imposed:
+        restrictions.check_imposed(version, facts)
+
+    parts = [static.part]
+    count = factors.accountable_in_year(version, facts)
+    heavier = static.heavier
+    if facts.earlier_decisions:
+        rkey = (version.id, facts.decided_on, count)
+        repeat = memo.repeat.get(rkey)
+        if repeat is None:
+            repeat = memo.room(memo.repeat)[rkey] = _repeat(version, facts, count)
+        heavier = heavier or repeat[0]
+        parts.append(repeat[1])
+    if static.lighter and heavier:
+        parts.append(memo.both)
+    adjusted = ("从轻或者减轻",) if static.lighter else ()
+    if heavier:
+        adjusted = (*adjusted, "从重")
+
+    deadline: date | None = None
+    if facts.received_on is not None:
+        akey = (version.id, facts.received_on)
+        cached = memo.appeal.get(akey)
+        if cached is None:
+            cached = memo.room(memo.appeal)[akey] = _appeal(version, facts, book)
+        deadline = cached[0]
+        parts.append(cached[1])
+
+    found: tuple[Restriction, ...] = ()
+    if facts.imposed:
+        ikey = (key, facts.imposed, facts.decided_on)
+        hit = memo.restrictions.get(ikey)
+        if hit is None:
+            hit = memo.room(memo.restrictions)[ikey] = _restrictions(version, facts, static)
+        found = hit[0]
+        parts.append(hit[1])
+
+    tier = static.tier
+    return _Draft(
+        version=version,
+        tier=tier.name,
+        tier_rank=tier.rank,
+        heaviest_rank=static.heaviest_rank,
+        measure_count=len(tier.measures),
+        measures=tier.measures,
+        adjustments=adjusted,
+        reduced=static.reduced,
+        count=count,
+        deadline=deadline,
+        restrictions=found,
+        parts=tuple(parts),
+    )
+
+
+def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
+    """The rulebook's result for one person, with the articles and readings it used."""
+    book = rulebook or load()
+    memo = _memo(book)
+    conduct_day = facts.conduct_date
+    if conduct_day > facts.decided_on:
+        raise RulebookError(
+            "occurred_on",
+            f"行为发生日期{zh(conduct_day)}晚于决定日期{zh(facts.decided_on)}",
+        )
+    old = book.version_at(conduct_day, field="occurred_on" if facts.occurred_on else "decided_on")
+    new = book.version_at(facts.decided_on)
+    if old is new:
+        draft = _evaluate(old, facts, book, memo)
+    else:
+        draft_old = _evaluate(old, facts, book, memo)
+        try:
+            draft_new: _Draft | None = _evaluate(new, facts, book, memo)
+        except RulebookError:
+            draft_new = None
+        lighter = draft_new is not None and choice.severity_key(draft_new) < choice.severity_key(
+            draft_old
+        )
+        draft = draft_new if lighter and draft_new is not None else draft_old
+    version = draft.version
+    reason_key = (version.id, old.id, new.id, facts.occurred_on, facts.decided_on)
+    reason = memo.reasons.get(reason_key)
+    if reason is None:
+        conduct, decided = zh(conduct_day), zh(facts.decided_on)
+        if old is new:
+            given = conduct if facts.occurred_on else None
+            reason = choice.same_version_reason(old, given, decided)
+        else:
+            reason = choice.choice_reason(version, old, new, conduct, decided)
+        memo.room(memo.reasons)[reason_key] = reason
+    parts = draft.parts
+    cited_key = (version.id, *(p.citations for p in parts))
+    citations = memo.citations.get(cited_key)
+    if citations is None:
+        cited = {version.ref, *(ref for p in parts for ref in p.citations)}
+        citations = memo.room(memo.citations)[cited_key] = tuple(
+            sorted(cited, key=regulation.sort_key)
+        )
+    read_key = (version.id, *(p.interpretations for p in parts))
+    readings = memo.readings.get(read_key)
+    if readings is None:
+        keys = dict.fromkeys(("version_choice", *(k for p in parts for k in p.interpretations)))
+        readings = memo.room(memo.readings)[read_key] = tuple(
+            version.interpretations[k] for k in keys
+        )
+    explanation: tuple[str, ...] = (reason,)
+    warnings: tuple[str, ...] = ()
+    for part in parts:
+        explanation += part.explanation
+        if part.warnings:
+            warnings += part.warnings
+    return Assessment(
+        rulebook=version.id,
+        tier=draft.tier,
+        measures=draft.measures,
+        adjustments=draft.adjustments,
+        reduced_measures=draft.reduced,
+        accountable_in_year=draft.count,
+        citations=citations,
+        appeal_deadline=draft.deadline,
+        restrictions=draft.restrictions,
+        interpretations=readings,
+        explanation=explanation,
+        warnings=warnings,
+        version_reason=reason,
+    )
+
+
+_FIELDS = {
+    "role",
+    "circumstance",
+    "conditions",
+    "severity",
+    "violates_discipline",
+    "lighter",
+    "heavier",
+    "earlier_decisions",
+    "occurred_on",
+    "decided_on",
+    "received_on",
+    "imposed",
+}
+
+
+def _date(data: Mapping[str, Any], key: str) -> date | None:
+    raw = data.get(key)
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise RulebookError(key, f"“{raw}”不是有效日期,须为 YYYY-MM-DD 格式,如 2026-03-01")
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    raw = data.get(key)
+    if not isinstance(raw, str) or not raw:
+        raise RulebookError(key, "必填,须为文字")
+    return raw
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise RulebookError(key, "须为列表")
+    return raw
+
+
+def _ints(data: Mapping[str, Any], key: str) -> tuple[int, ...]:
+    values = _list(data, key)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise RulebookError(key, "须为项号(整数)的列表")
+    return tuple(values)
+
+
+def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    values = _list(data, key)
+    if not all(isinstance(v, str) for v in values):
+        raise RulebookError(key, "须为文字的列表")
+    return tuple(values)
+
+
+def _dates(data: Mapping[str, Any], key: str) -> tuple[date, ...]:
+    values = _list(data, key)
+    found = []
+    for value in values:
+        try:
+            found.append(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            raise RulebookError(
+                key, f"“{value}”不是有效日期,须为 YYYY-MM-DD 格式,如 2026-03-01"
+            ) from None
+    return tuple(found)
+
+
+def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Facts:
+    """Facts from the JSON form of issue 2's contract; bad input raises RulebookError."""
+    if not isinstance(data, Mapping):
+        raise RulebookError(None, "输入须为 JSON 对象")
+    for key in data:
+        if key not in _FIELDS:
+            raise RulebookError(key, f"未知字段,可用字段:{'、'.join(sorted(_FIELDS))}")
+    circumstance = data.get("circumstance")
+    if not isinstance(circumstance, int) or isinstance(circumstance, bool):
+        raise RulebookError("circumstance", "必填,须为第八条的项号(1–9 的整数)")
+    discipline = data.get("violates_discipline", False)
+    if not isinstance(discipline, bool):
+        raise RulebookError("violates_discipline", "须为 true 或 false")
+    decided = _date(data, "decided_on") or today or date.today()
+    return Facts(
+        role=_text(data, "role"),
+        circumstance=circumstance,
+        severity=_text(data, "severity"),
+        decided_on=decided,
+        conditions=_strings(data, "conditions"),
+        violates_discipline=discipline,
+        lighter=_ints(data, "lighter"),
+        heavier=_ints(data, "heavier"),
+        earlier_decisions=_dates(data, "earlier_decisions"),
+        occurred_on=_date(data, "occurred_on"),
+        received_on=_date(data, "received_on"),
+        imposed=_strings(data, "imposed"),
+    )
+
+
+def assess_dict(
+    data: Mapping[str, Any], *, rulebook: Rulebook | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """The JSON contract of `accountability assess`: a dict in, a dict out."""
+    return assess(facts_from_dict(data, today=today), rulebook=rulebook).to_dict()
