@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accountability.accounts.middleware.PasswordPolicyMiddleware",
+    "accountability.common.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -89,6 +90,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOCKOUT_THRESHOLD = env_int("ACCOUNT_LOCKOUT_THRESHOLD", 5)
 ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 15)
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+
+# The case workflow: the standing committee's size and quorum rule (named settings, shown on the
+# meeting form), the upload limit, and the SM4 key for confidential fields (32 hex digits; without
+# it, in development only, a key is derived from SECRET_KEY).
+CASES_COMMITTEE_SIZE = env_int("CASES_COMMITTEE_SIZE", 9)
+CASES_QUORUM_RULE = env_str("CASES_QUORUM_RULE", "more_than_half")
+CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
+CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
+if not DEBUG and not CASES_FIELD_KEY:
+    raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
+
+# The organ named on pages and documents, and the prefix of its document numbers
+# (发文字号 such as 镇纪监干〔2026〕3号); defaults in accountability/documents/constants.py.
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", "中共镇雄县纪律检查委员会 镇雄县监察委员会")
+DOCUMENTS_NUMBER_PREFIX = env_str("DOCUMENTS_NUMBER_PREFIX", "")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,8 +1,9 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from accountability.cases.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="assessment:assess", permanent=False), name="home"),
+    path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accountability.accounts.urls")),
     path("people/", include("accountability.people.urls")),

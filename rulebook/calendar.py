@@ -133,7 +133,7 @@ def package_schedules() -> tuple[YearSchedule, ...]:
             holidays=frozenset(holidays[year]),
             workdays=frozenset(workdays.get(year, {})),
             source=PACKAGE_SOURCE,
-            names={**holidays[year]},
+            names={**holidays[year], **workdays.get(year, {})},
         )
         for year in sorted(holidays)
     )

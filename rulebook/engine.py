@@ -49,6 +49,7 @@ class _Draft:
     deadline: date | None
     restrictions: tuple[Restriction, ...]
     parts: tuple[Part, ...]
+    shape: tuple[object, ...]
 
 
 def _static(version: RulebookVersion, facts: Facts) -> _Static:
@@ -89,13 +90,16 @@ def _appeal(version: RulebookVersion, facts: Facts, book: Rulebook) -> tuple[dat
     return deadline, trace.freeze()
 
 
-def _restrictions(
-    version: RulebookVersion, facts: Facts, static: _Static
-) -> tuple[tuple[Restriction, ...], Part]:
+def _measure_notes(version: RulebookVersion, facts: Facts, static: _Static) -> Part:
     trace = Trace()
-    found = restrictions.restrictions(
-        version, facts, static.tier, static.tier.measures + static.reduced, trace
-    )
+    open_measures = static.tier.measures + static.reduced
+    restrictions.explain_measures(version, facts, static.tier, open_measures, trace)
+    return trace.freeze()
+
+
+def _restrictions(version: RulebookVersion, facts: Facts) -> tuple[tuple[Restriction, ...], Part]:
+    trace = Trace()
+    found = restrictions.restrictions(version, facts, trace)
     return found, trace.freeze()
 
 
@@ -113,9 +117,9 @@ class _Memo:
         self.static: dict[tuple[object, ...], _Static] = {}
         self.repeat: dict[tuple[object, ...], tuple[bool, Part]] = {}
         self.appeal: dict[tuple[object, ...], tuple[date | None, Part]] = {}
+        self.notes: dict[tuple[object, ...], Part] = {}
         self.restrictions: dict[tuple[object, ...], tuple[tuple[Restriction, ...], Part]] = {}
-        self.citations: dict[tuple[object, ...], tuple[str, ...]] = {}
-        self.readings: dict[tuple[object, ...], tuple[Interpretation, ...]] = {}
+        self.meta: dict[tuple[object, ...], tuple[tuple[str, ...], tuple[Interpretation, ...]]] = {}
         self.reasons: dict[tuple[object, ...], str] = {}
         self.both = _both()
 
@@ -126,17 +130,11 @@ class _Memo:
         return table
 
 
-_MEMOS: dict[int, tuple[Rulebook, _Memo]] = {}
-
-
 def _memo(book: Rulebook) -> _Memo:
-    found = _MEMOS.get(id(book))
-    if found is None or found[0] is not book:
-        if len(_MEMOS) > 16:
-            _MEMOS.clear()
-        found = (book, _Memo())
-        _MEMOS[id(book)] = found
-    return found[1]
+    memo = book.memo
+    if not isinstance(memo, _Memo):
+        memo = book.memo = _Memo()
+    return memo
 
 
 def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Memo) -> _Draft:
@@ -163,12 +161,14 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
     parts = [static.part]
     count = factors.accountable_in_year(version, facts)
     heavier = static.heavier
+    repeated: bool | None = None
     if facts.earlier_decisions:
         rkey = (version.id, facts.decided_on, count)
         repeat = memo.repeat.get(rkey)
         if repeat is None:
             repeat = memo.room(memo.repeat)[rkey] = _repeat(version, facts, count)
-        heavier = heavier or repeat[0]
+        repeated = repeat[0]
+        heavier = heavier or repeated
         parts.append(repeat[1])
     if static.lighter and heavier:
         parts.append(memo.both)
@@ -186,11 +186,23 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
         parts.append(cached[1])
 
     found: tuple[Restriction, ...] = ()
+    nkey: tuple[object, ...] | None = None
     if facts.imposed:
-        ikey = (key, facts.imposed, facts.decided_on)
+        nkey = (
+            version.id,
+            static.tier.name,
+            facts.violates_discipline,
+            static.reduced,
+            facts.imposed,
+        )
+        notes = memo.notes.get(nkey)
+        if notes is None:
+            notes = memo.room(memo.notes)[nkey] = _measure_notes(version, facts, static)
+        parts.append(notes)
+        ikey = (version.id, facts.imposed, facts.decided_on)
         hit = memo.restrictions.get(ikey)
         if hit is None:
-            hit = memo.room(memo.restrictions)[ikey] = _restrictions(version, facts, static)
+            hit = memo.room(memo.restrictions)[ikey] = _restrictions(version, facts)
         found = hit[0]
         parts.append(hit[1])
 
@@ -208,6 +220,8 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
         deadline=deadline,
         restrictions=found,
         parts=tuple(parts),
+        # What the citations and interpretations depend on: the parts present and their keys.
+        shape=(key, repeated, facts.received_on is not None, nkey, bool(found)),
     )
 
 
@@ -247,20 +261,15 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
             reason = choice.choice_reason(version, old, new, conduct, decided)
         memo.room(memo.reasons)[reason_key] = reason
     parts = draft.parts
-    cited_key = (version.id, *(p.citations for p in parts))
-    citations = memo.citations.get(cited_key)
-    if citations is None:
+    meta = memo.meta.get(draft.shape)
+    if meta is None:
         cited = {version.ref, *(ref for p in parts for ref in p.citations)}
-        citations = memo.room(memo.citations)[cited_key] = tuple(
-            sorted(cited, key=regulation.sort_key)
-        )
-    read_key = (version.id, *(p.interpretations for p in parts))
-    readings = memo.readings.get(read_key)
-    if readings is None:
         keys = dict.fromkeys(("version_choice", *(k for p in parts for k in p.interpretations)))
-        readings = memo.room(memo.readings)[read_key] = tuple(
-            version.interpretations[k] for k in keys
+        meta = memo.room(memo.meta)[draft.shape] = (
+            tuple(sorted(cited, key=regulation.sort_key)),
+            tuple(version.interpretations[k] for k in keys),
         )
+    citations, readings = meta
     explanation: tuple[str, ...] = (reason,)
     warnings: tuple[str, ...] = ()
     for part in parts:
@@ -284,89 +293,87 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
     )
 
 
-_FIELDS = {
-    "role",
-    "circumstance",
-    "conditions",
-    "severity",
-    "violates_discipline",
-    "lighter",
-    "heavier",
-    "earlier_decisions",
-    "occurred_on",
-    "decided_on",
-    "received_on",
-    "imposed",
-}
+_FIELDS = frozenset(
+    {
+        "role",
+        "circumstance",
+        "conditions",
+        "severity",
+        "violates_discipline",
+        "lighter",
+        "heavier",
+        "earlier_decisions",
+        "occurred_on",
+        "decided_on",
+        "received_on",
+        "imposed",
+    }
+)
+
+
+_DATE_FORMAT = "须为 YYYY-MM-DD 格式,如 2026-03-01"
 
 
 def _date(data: Mapping[str, Any], key: str) -> date | None:
     raw = data.get(key)
     if raw is None:
         return None
-    if isinstance(raw, str):
+    if type(raw) is str:
         try:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise RulebookError(key, f"“{raw}”不是有效日期,须为 YYYY-MM-DD 格式,如 2026-03-01")
+    raise RulebookError(key, f"“{raw}”不是有效日期,{_DATE_FORMAT}")
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
     raw = data.get(key)
-    if not isinstance(raw, str) or not raw:
+    if type(raw) is not str or not raw:
         raise RulebookError(key, "必填,须为文字")
     return raw
 
 
-def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+def _list(data: Mapping[str, Any], key: str, kind: type, what: str) -> tuple[Any, ...]:
     raw = data.get(key)
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
+    if raw is None or raw == []:
+        return ()
+    if type(raw) is not list:
         raise RulebookError(key, "须为列表")
-    return raw
-
-
-def _ints(data: Mapping[str, Any], key: str) -> tuple[int, ...]:
-    values = _list(data, key)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        raise RulebookError(key, "须为项号(整数)的列表")
-    return tuple(values)
-
-
-def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    values = _list(data, key)
-    if not all(isinstance(v, str) for v in values):
-        raise RulebookError(key, "须为文字的列表")
-    return tuple(values)
+    for value in raw:
+        if type(value) is not kind:
+            raise RulebookError(key, f"须为{what}的列表")
+    return tuple(raw)
 
 
 def _dates(data: Mapping[str, Any], key: str) -> tuple[date, ...]:
-    values = _list(data, key)
-    found = []
-    for value in values:
-        try:
-            found.append(date.fromisoformat(value))
-        except (TypeError, ValueError):
-            raise RulebookError(
-                key, f"“{value}”不是有效日期,须为 YYYY-MM-DD 格式,如 2026-03-01"
-            ) from None
-    return tuple(found)
+    values = _list(data, key, str, "日期")
+    try:
+        return tuple(date.fromisoformat(v) for v in values)
+    except ValueError:
+        bad = next(v for v in values if not _is_date(v))
+        raise RulebookError(key, f"“{bad}”不是有效日期,{_DATE_FORMAT}") from None
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Facts:
     """Facts from the JSON form of issue 2's contract; bad input raises RulebookError."""
     if not isinstance(data, Mapping):
         raise RulebookError(None, "输入须为 JSON 对象")
-    for key in data:
-        if key not in _FIELDS:
-            raise RulebookError(key, f"未知字段,可用字段:{'、'.join(sorted(_FIELDS))}")
+    if not _FIELDS.issuperset(data):
+        unknown = next(key for key in data if key not in _FIELDS)
+        raise RulebookError(unknown, f"未知字段,可用字段:{'、'.join(sorted(_FIELDS))}")
     circumstance = data.get("circumstance")
-    if not isinstance(circumstance, int) or isinstance(circumstance, bool):
+    if type(circumstance) is not int:
         raise RulebookError("circumstance", "必填,须为第八条的项号(1–9 的整数)")
     discipline = data.get("violates_discipline", False)
-    if not isinstance(discipline, bool):
+    if type(discipline) is not bool:
         raise RulebookError("violates_discipline", "须为 true 或 false")
     decided = _date(data, "decided_on") or today or date.today()
     return Facts(
@@ -374,14 +381,14 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Fa
         circumstance=circumstance,
         severity=_text(data, "severity"),
         decided_on=decided,
-        conditions=_strings(data, "conditions"),
+        conditions=_list(data, "conditions", str, "文字"),
         violates_discipline=discipline,
-        lighter=_ints(data, "lighter"),
-        heavier=_ints(data, "heavier"),
+        lighter=_list(data, "lighter", int, "项号(整数)"),
+        heavier=_list(data, "heavier", int, "项号(整数)"),
         earlier_decisions=_dates(data, "earlier_decisions"),
         occurred_on=_date(data, "occurred_on"),
         received_on=_date(data, "received_on"),
-        imposed=_strings(data, "imposed"),
+        imposed=_list(data, "imposed", str, "文字"),
     )
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from rulebook.versions import Interpretation
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """The facts of one person's case, in the regulation's words."""
+class Facts(NamedTuple):
+    """The facts of one person's case, in the regulation's words (immutable)."""
 
     role: str
     circumstance: int
@@ -90,8 +89,9 @@ class Part:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
+    """The rulebook's result for one person (immutable); to_dict() is the JSON contract."""
+
     rulebook: str
     tier: str
     measures: tuple[str, ...]

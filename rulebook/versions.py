@@ -252,6 +252,8 @@ class Rulebook:
             raise RulebookError(None, "没有可用的规则版本")
         self.calendar = calendar
         self._at: dict[date, RulebookVersion] = {}
+        # The engine's store of computed parts for this rulebook (rulebook.engine._Memo).
+        self.memo: object = None
 
     @property
     def first(self) -> RulebookVersion:

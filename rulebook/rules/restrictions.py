@@ -39,15 +39,14 @@ def _until(period: Period, decided_on: date) -> date | None:
     return None
 
 
-def restrictions(
+def explain_measures(
     version: RulebookVersion,
     facts: Facts,
     tier: Tier,
     open_measures: tuple[str, ...],
     trace: Trace,
-) -> tuple[Restriction, ...]:
-    if not facts.imposed:
-        return ()
+) -> None:
+    """Which rule gives each imposed measure its cost; warnings for measures off the tier."""
     outside = [m for m in facts.imposed if m not in open_measures]
     if outside:
         trace.warnings.append(
@@ -57,19 +56,11 @@ def restrictions(
     if missing:
         trace.warnings.append(f"“{tier.name}”档应当{'、'.join(missing)},所处措施中未列明。")
     in_reach = tier.name in version.restriction_tiers or facts.violates_discipline
-    best: dict[str, tuple[date, Period]] = {}
     for name in dict.fromkeys(facts.imposed):
-        measure = version.catalogue[name]
-        for period in version.periods.get(name, ()):
-            until = _until(period, facts.decided_on)
-            if until is None:
-                continue
-            current = best.get(period.kind)
-            if current is None or until > current[0]:
-                best[period.kind] = (until, period)
-        if not version.periods.get(name):
+        periods = version.periods.get(name)
+        if not periods:
             continue
-        if in_reach and measure.rank >= version.restriction_min_rank:
+        if in_reach and version.catalogue[name].rank >= version.restriction_min_rank:
             ref_text = "依第十七条及上位规定"
             refs: tuple[str, ...] = (version.restrictions_ref,)
             reading: tuple[str, ...] = ("restriction_counting",)
@@ -77,22 +68,34 @@ def restrictions(
             ref_text = "第十七条未涉及此情形,依上位规定(以上位规定为准)"
             refs = ()
             reading = ("higher_regulation_prevails", "restriction_counting")
-        if any(p.certainty == "U" for p in version.periods[name]):
+        if any(p.certainty == "U" for p in periods):
             reading = (*reading, "unconfirmed_periods")
         trace.step(
-            f"受到{name}处理,{ref_text}:" + ";".join(p.basis for p in version.periods[name]) + "。",
+            f"受到{name}处理,{ref_text}:" + ";".join(p.basis for p in periods) + "。",
             *refs,
             interpretations=reading,
         )
+
+
+def restrictions(version: RulebookVersion, facts: Facts, trace: Trace) -> tuple[Restriction, ...]:
+    """The restrictions of the imposed measures, the longest of each kind, explained."""
+    best: dict[str, tuple[date, Period]] = {}
+    for name in facts.imposed:
+        for period in version.periods.get(name, ()):
+            until = _until(period, facts.decided_on)
+            if until is None:
+                continue
+            current = best.get(period.kind)
+            if current is None or until > current[0]:
+                best[period.kind] = (until, period)
+    if not best:
+        return ()
     found = tuple(
         Restriction(kind, until, period.basis, period.measure, period.certainty)
-        for kind, (until, period) in sorted(best.items(), key=lambda kv: kv[0])
+        for kind, (until, period) in sorted(best.items())
     )
-    if found:
-        trace.step(
-            "影响期(同类以最长者为准):"
-            + ";".join(f"{r.kind}至{zh(r.until)}" for r in found)
-            + "。",
-            interpretations=("higher_regulation_prevails", "restriction_counting"),
-        )
+    trace.step(
+        "影响期(同类以最长者为准):" + ";".join(f"{r.kind}至{zh(r.until)}" for r in found) + "。",
+        interpretations=("higher_regulation_prevails", "restriction_counting"),
+    )
     return found
