@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/accountability
+# Both cores; files stay whole on one worker so class-level test data is built once.
+PYTEST_ARGS ?= -q -n auto --dist loadfile -p no:warnings
 
 .PHONY: run test test-postgres lint install system-deps demo bench clean
 
@@ -21,7 +23,7 @@ install: $(BIN)/.installed
 system-deps:
 	bash scripts/system-deps.sh
 
-demo: install
+demo: install system-deps
 	mkdir -p var
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	$(BIN)/accountability migrate --noinput -v 0
@@ -39,10 +41,11 @@ test: install system-deps lint
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	$(BIN)/accountability rulebook check
 	$(BIN)/accountability makemigrations --check --dry-run -v 0
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install system-deps
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"
+	$(BIN)/accountability compilemessages --ignore=.venv -v 0
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "not browser"
 
 bench: install
 	$(BIN)/python bench/assess.py

@@ -1,0 +1,644 @@
+"""Reads for cases, with the permission check inside the fetch (STYLE.md 7).
+
+Signatures:
+
+    case_list_for_user(*, user, filters: CaseFilters | Mapping | None = None) -> QuerySet[Case]
+    case_get_for_user(*, case_id, user) -> Case                 (NotFound / PermissionDenied)
+    case_roles_for_user(*, case, user) -> frozenset[str]        (workflow roles held on the case)
+    allowed_actions(*, case, user) -> tuple[workflow.Transition, ...]
+    can_view_informant(*, case, user) -> bool
+    case_informant_for_user(*, case, user, request=None) -> Informant   (audited view_confidential)
+    case_timeline(*, case) -> QuerySet[TransitionLog]
+    work_queue_for_user(*, user, today=None) -> WorkQueue
+    decision_final_on(*, decision) -> date | None
+    decision_is_final(*, decision, today=None) -> bool
+    decision_status(*, decision, today=None) -> DecisionStatus
+    decision_restrictions(*, decision) -> list[dict]            (from the stored assessment)
+    decision_list_for_user(*, user) -> QuerySet[Decision]
+    decision_get_for_user(*, decision_id, user) -> Decision
+    rectification_list_overdue(*, user, today=None) -> QuerySet[Rectification]
+    party_assessment(*, party, on=None) -> dict                 (the rulebook's view of the facts)
+    team_candidates(*, case) -> QuerySet[User]                  (eligible, not recused)
+    committee_members(*, case) -> QuerySet[Person]              (members of the leading group)
+    recusal_reason_for(*, case, user=None, person=None) -> str  ('' when no need to stand aside)
+
+Who sees what (DOMAIN.md, issue 3 "Who may do what"):
+
+* case officer, office head, leader, committee secretary: the cases handled by their commission
+  or a commission below it (people managed by it, Art 11);
+* anyone on a case's investigation team: that case;
+* the city office: cases the city handles (taken over, Art 11), cases filed with it (备案) and
+  cases with an appeal addressed to it;
+* the archivist: decided cases of their commission, for the dossier; never the informant;
+* the person held accountable: only their own decision and appeal (decision_* selectors),
+  not the case file;
+* the three administrators: no case content at all (PermissionDenied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accountability.audit.services import audit_log
+from accountability.cases import access
+from accountability.cases import facts as case_facts
+from accountability.cases import workflow as wf
+from accountability.cases.crypto import decrypt_text
+from accountability.cases.models import (
+    Appeal,
+    Case,
+    CaseParty,
+    Decision,
+    Delivery,
+    Hearing,
+    Outcome,
+    Rectification,
+    TeamMembership,
+    TransitionLog,
+)
+from accountability.cases.workflow import Role
+from accountability.common.errors import NotFound, PermissionDenied
+from accountability.people.models import Organisation, Person
+
+MSG_ADMIN_NO_CASES = "系统管理员、安全管理员和审计管理员不能查看案件内容（三员分立）。"
+MSG_INFORMANT_HIDDEN = "您无权查看举报人信息。"
+DEADLINE_WINDOW_DAYS = 7
+
+
+def _deny_admins(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied()
+    if access.is_administrator(user):
+        raise PermissionDenied(MSG_ADMIN_NO_CASES, code="administrator")
+
+
+# ---------------------------------------------------------------------------------------------
+# Case lists
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Filters of the case list; empty values filter nothing."""
+
+    state: str = ""
+    unit: int | None = None  # an Organisation id: people of this unit or below
+    circumstance: int | None = None
+    severity: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    person: str = ""  # part of a person's name
+    q: str = ""  # part of the case number or the summary
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> CaseFilters:
+        if not data:
+            return cls()
+        if isinstance(data, CaseFilters):
+            return data
+
+        def value(name: str) -> Any:
+            raw = data.get(name)
+            return None if raw in ("", None) else raw
+
+        def integer(name: str) -> int | None:
+            raw = value(name)
+            try:
+                return int(raw) if raw is not None else None
+            except (TypeError, ValueError):
+                return None
+
+        def day(name: str) -> date | None:
+            raw = value(name)
+            if raw is None or isinstance(raw, date):
+                return raw
+            try:
+                return date.fromisoformat(str(raw))
+            except ValueError:
+                return None
+
+        return cls(
+            state=str(value("state") or ""),
+            unit=integer("unit"),
+            circumstance=integer("circumstance"),
+            severity=str(value("severity") or ""),
+            received_from=day("received_from"),
+            received_to=day("received_to"),
+            person=str(value("person") or "").strip(),
+            q=str(value("q") or "").strip(),
+        )
+
+
+def _visibility(user: Any) -> Q:
+    """The cases ``user`` may open, as a filter (nothing for the subject: see decision_*)."""
+    role = getattr(user, "role", None)
+    visible = Q(pk__in=TeamMembership.objects.filter(user=user, left_on=None).values("case_id"))
+    commission = access.user_commission(user)
+    if commission is None:
+        return visible
+    if role in access.COUNTY_READER_ROLES:
+        visible |= Q(handling_organ_id__in=access.subtree_ids(commission))
+    elif role == Role.ARCHIVIST:
+        visible |= Q(
+            handling_organ_id__in=access.subtree_ids(commission),
+            state__in=wf.DECIDED_STATES,
+        )
+    elif role == Role.CITY_OFFICER:
+        below = access.subtree_ids(commission)
+        visible |= Q(handling_organ_id=commission.pk)
+        visible |= Q(handling_organ_id__in=below, city_filing__isnull=False)
+        # Art 11: the city may pursue the lower commissions' leading cadres directly, so it
+        # sees the county cases concerning them, to take them over.
+        leading = CaseParty.objects.filter(
+            Q(role__in=access.LEADING_ROLES) | Q(role="", person__role__in=access.LEADING_ROLES)
+        )
+        visible |= Q(handling_organ_id__in=below, pk__in=leading.values("case_id"))
+        visible |= Q(
+            pk__in=Appeal.objects.filter(reviewing_organ_id=commission.pk).values(
+                "decision__party__case_id"
+            )
+        )
+    return visible
+
+
+def case_list_for_user(
+    *, user: Any, filters: CaseFilters | Mapping[str, Any] | None = None
+) -> QuerySet[Case]:
+    """The cases ``user`` may see, filtered (state, unit, circumstance, severity, dates, name)."""
+    _deny_admins(user)
+    f = CaseFilters.from_mapping(filters)
+    # Someone concerned by a case, or with a recorded conflict, does not see it (回避); a
+    # person concerned sees their own decision through decision_list_for_user.
+    qs = Case.objects.filter(_visibility(user)).exclude(access.recused_cases(user))
+    if f.state:
+        qs = qs.filter(state=f.state)
+    parties = CaseParty.objects.filter(case=OuterRef("pk"))
+    if f.unit is not None:
+        unit = Organisation.objects.filter(pk=f.unit).first()
+        parties = parties.filter(person__unit_id__in=access.subtree_ids(unit))
+    if f.circumstance is not None:
+        parties = parties.filter(circumstance=f.circumstance)
+    if f.severity:
+        parties = parties.filter(severity=f.severity)
+    if f.person:
+        parties = parties.filter(person__name__icontains=f.person)
+    if f.unit is not None or f.circumstance is not None or f.severity or f.person:
+        qs = qs.filter(Exists(parties))
+    if f.received_from:
+        qs = qs.filter(received_on__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_on__lte=f.received_to)
+    if f.q:
+        qs = qs.filter(Q(number__icontains=f.q) | Q(summary__icontains=f.q))
+    return qs.select_related("handling_organ").order_by("-received_on", "-id")
+
+
+def case_get_for_user(*, case_id: int | str, user: Any) -> Case:
+    """The case, if ``user`` may see it; NotFound otherwise (existence is not revealed)."""
+    _deny_admins(user)
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    case = (
+        Case.objects.filter(_visibility(user), pk=pk)
+        .exclude(access.recused_cases(user))
+        .select_related("handling_organ")
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def case_roles_for_user(*, case: Case, user: Any) -> frozenset[str]:
+    return access.case_roles(case=case, user=user)
+
+
+def allowed_actions(*, case: Case, user: Any) -> tuple[wf.Transition, ...]:
+    """The workflow actions ``user`` may take on ``case`` now (guards are checked on submit)."""
+    roles = set(access.case_roles(case=case, user=user))
+    own = wf.allowed_actions(case.state, roles) if roles else ()
+    commission = access.user_commission(user)
+    city = getattr(user, "role", None) == Role.CITY_OFFICER
+    if not (city and commission is not None and access.is_above(commission, case.handling_organ)):
+        return own
+    # The commission above may take the case over (Art 11) and reviews the appeals addressed
+    # to it (Art 16).
+    extra = {wf.Action.CASE_TAKE_OVER}
+    if Appeal.objects.filter(
+        decision__party__case=case, reviewing_organ=commission, status=Appeal.Status.PENDING
+    ).exists():
+        extra.add(wf.Action.APPEAL_REVIEW_RECORD)
+    above = [t for t in wf.allowed_actions(case.state, {Role.CITY_OFFICER}) if t.action in extra]
+    return tuple(dict.fromkeys([*own, *above]))
+
+
+def can_view_informant(*, case: Case, user: Any) -> bool:
+    return bool(access.case_roles(case=case, user=user) & wf.INFORMANT_VIEWER_ROLES)
+
+
+@dataclass(frozen=True)
+class Informant:
+    name: str
+    contact: str
+
+
+def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> Informant:
+    """The informant's identity, for the roles named for it; every view is audited."""
+    _deny_admins(user)
+    if not can_view_informant(case=case, user=user):
+        raise PermissionDenied(MSG_INFORMANT_HIDDEN, code="confidential")
+    informant = Informant(
+        name=decrypt_text(case.informant_name_enc),
+        contact=decrypt_text(case.informant_contact_enc),
+    )
+    audit_log(
+        actor=user,
+        action="view_confidential",
+        target=case,
+        changes={"case": case.number, "fields": ["informant_name", "informant_contact"]},
+        request=request,
+    )
+    return informant
+
+
+def case_timeline(*, case: Case) -> QuerySet[TransitionLog]:
+    """The case's log, oldest first (the caller got ``case`` through case_get_for_user)."""
+    return case.log.select_related("actor", "party__person").order_by("at", "id")
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions: finality, status, restrictions
+
+
+def decision_final_on(*, decision: Decision) -> date | None:
+    """The day the decision becomes final (生效), or None while it cannot be said.
+
+    * revoked on appeal: never (None);
+    * reviewed on appeal (upheld or changed): the review date;
+    * 不予追究: the decision date (there is nothing to appeal, Art 16);
+    * otherwise the day after the appeal deadline, counted from the recorded delivery to the
+      person, as long as no appeal is pending review. A late appeal recorded as 逾期不予受理
+      does not stop it.
+    """
+    version = decision.current_version
+    if version is None or version.outcome == Outcome.REVOKED:
+        return None
+    appeals = list(decision.appeals.all())
+    reviewed = [a.reviewed_on for a in appeals if a.status == Appeal.Status.REVIEWED]
+    if reviewed:
+        return max(d for d in reviewed if d is not None)
+    if version.outcome == Outcome.NOT_PURSUE:
+        return decision.decided_on
+    if any(a.status == Appeal.Status.PENDING for a in appeals):
+        return None
+    if decision.appeal_deadline is None:
+        return None
+    return decision.appeal_deadline + timedelta(days=1)
+
+
+def decision_is_final(*, decision: Decision, today: date | None = None) -> bool:
+    """Whether the decision is final (生效) on ``today``: computed, no job sets it."""
+    final_on = decision_final_on(decision=decision)
+    return final_on is not None and (today or timezone.localdate()) >= final_on
+
+
+@dataclass(frozen=True)
+class DecisionStatus:
+    code: str  # awaiting_issue | awaiting_delivery | appeal_period | appealing | final | revoked
+    label: str
+    until: date | None = None
+
+
+def decision_status(*, decision: Decision, today: date | None = None) -> DecisionStatus:
+    today = today or timezone.localdate()
+    if decision.outcome == Outcome.REVOKED:
+        return DecisionStatus("revoked", "已撤销")
+    if decision_is_final(decision=decision, today=today):
+        return DecisionStatus("final", "已生效", decision_final_on(decision=decision))
+    if decision.appeals.filter(status=Appeal.Status.PENDING).exists():
+        return DecisionStatus("appealing", "申诉复查中")
+    if decision.issued_on is None:
+        return DecisionStatus("awaiting_issue", "待印发决定文书")
+    if decision.appeal_deadline is None:
+        return DecisionStatus("awaiting_delivery", "待送达本人")
+    return DecisionStatus(
+        "appeal_period",
+        f"申诉期内（至{decision.appeal_deadline.isoformat()}）",
+        decision.appeal_deadline,
+    )
+
+
+def decision_restrictions(*, decision: Decision) -> list[dict[str, Any]]:
+    """Art 17 restrictions of the current version (from its stored assessment)."""
+    version = decision.current_version
+    if version is None or version.outcome != Outcome.PURSUE:
+        return []
+    return list(version.assessment.get("restrictions") or [])
+
+
+def decision_list_for_user(*, user: Any) -> QuerySet[Decision]:
+    """Decisions ``user`` may see: their own once issued, and those of the cases they see."""
+    _deny_admins(user)
+    qs = Decision.objects.select_related("party__person", "party__case", "current_version")
+    own = Q(party__person__account=user, issued_on__isnull=False)
+    if getattr(user, "role", None) == Role.SUBJECT:
+        return qs.filter(own).order_by("-decided_on")
+    return qs.filter(own | Q(party__case__in=case_list_for_user(user=user))).order_by("-decided_on")
+
+
+def decision_get_for_user(*, decision_id: int | str, user: Any) -> Decision:
+    try:
+        pk = int(decision_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    decision = decision_list_for_user(user=user).filter(pk=pk).first()
+    if decision is None:
+        raise NotFound()
+    return decision
+
+
+def rectification_list_overdue(*, user: Any, today: date | None = None) -> QuerySet[Rectification]:
+    """Open rectifications past their deadline in the cases ``user`` may see."""
+    today = today or timezone.localdate()
+    return (
+        Rectification.objects.filter(
+            decision__party__case__in=case_list_for_user(user=user),
+            completed_on__isnull=True,
+            cancelled_on__isnull=True,
+            deadline__lt=today,
+        )
+        .select_related("decision__party__person", "decision__party__case")
+        .order_by("deadline")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the forms
+
+
+def party_assessment(*, party: CaseParty, on: date | None = None) -> dict[str, Any]:
+    """The rulebook's assessment of ``party``'s recorded facts as of ``on`` (default today)."""
+    on = on or timezone.localdate()
+    return case_facts.assess(case_facts.party_inputs(party, decided_on=on), name=party.person.name)
+
+
+def recusal_reason_for(*, case: Case, user: Any = None, person: Person | None = None) -> str:
+    from accountability.cases.services import recusal_reason
+
+    return recusal_reason(case, user=user, person=person)
+
+
+def team_candidates(*, case: Case) -> QuerySet[Any]:
+    """Users of the handling commission's tree who may join the team (no recusal reason)."""
+    from django.contrib.auth import get_user_model
+
+    from accountability.cases.services import NON_TEAM_ROLES
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, organisation_id__in=access.subtree_ids(case.handling_organ))
+        .exclude(role__in=[str(r) for r in NON_TEAM_ROLES])
+    )
+    excluded = [u.pk for u in users if recusal_reason_for(case=case, user=u)]
+    return users.exclude(pk__in=excluded).order_by("organisation__code", "username")
+
+
+def committee_members(*, case: Case) -> QuerySet[Person]:
+    """Members of the handling commission's leading group (领导班子), for the meeting form."""
+    groups = Organisation.objects.filter(
+        parent=case.handling_organ, kind=Organisation.Kind.LEADING_GROUP
+    )
+    return Person.objects.filter(unit__in=groups).order_by("id_number")
+
+
+# ---------------------------------------------------------------------------------------------
+# Work queue
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    label: str
+    case: Case
+    party: CaseParty | None = None
+    due_on: date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class WorkQueue:
+    approvals: list[WorkItem] = field(default_factory=list)
+    teams: list[WorkItem] = field(default_factory=list)
+    hearings: list[WorkItem] = field(default_factory=list)
+    reports: list[WorkItem] = field(default_factory=list)
+    meetings: list[WorkItem] = field(default_factory=list)
+    issues: list[WorkItem] = field(default_factory=list)
+    deliveries: list[WorkItem] = field(default_factory=list)
+    archiving: list[WorkItem] = field(default_factory=list)
+    deadlines: list[WorkItem] = field(default_factory=list)
+    overdue_rectifications: list[WorkItem] = field(default_factory=list)
+    appeals: list[WorkItem] = field(default_factory=list)
+    closing: list[WorkItem] = field(default_factory=list)
+
+    SECTIONS = (
+        ("approvals", "待审批线索"),
+        ("teams", "待成立调查组"),
+        ("hearings", "待听取陈述申辩"),
+        ("reports", "待提交调查报告"),
+        ("meetings", "待常委会研究决定"),
+        ("issues", "待印发决定文书"),
+        ("deliveries", "待送达"),
+        ("archiving", "待归档备案"),
+        ("deadlines", "7日内到期"),
+        ("overdue_rectifications", "整改逾期"),
+        ("appeals", "待复查申诉"),
+        ("closing", "可办结"),
+    )
+
+    def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
+        return [(key, label, getattr(self, key)) for key, label in self.SECTIONS]
+
+    @property
+    def total(self) -> int:
+        return sum(len(items) for _, _, items in self.sections())
+
+
+def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
+    """What waits for ``user``: only the steps their roles on each case allow."""
+    queue = WorkQueue()
+    if access.is_administrator(user) or getattr(user, "role", None) == Role.SUBJECT:
+        return queue
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=DEADLINE_WINDOW_DAYS)
+    cases = list(case_list_for_user(user=user).exclude(state__in=wf.TERMINAL_STATES))
+    commission = access.user_commission(user)
+    for case in cases:
+        possible = {t.action for t in allowed_actions(case=case, user=user)}
+        A = wf.Action
+        if A.CLUE_APPROVE in possible:
+            queue.approvals.append(
+                WorkItem("approval", "审批问题线索", case, due_on=case.received_on)
+            )
+        if A.TEAM_FORM in possible:
+            queue.teams.append(WorkItem("team", "成立调查组", case))
+        if A.HEARING_RECORD in possible:
+            heard = Hearing.objects.filter(party=OuterRef("pk"))
+            for party in case.parties.select_related("person").filter(~Exists(heard)):
+                queue.hearings.append(
+                    WorkItem("hearing", f"听取{party.person.name}的陈述和申辩", case, party)
+                )
+        if A.REPORT_SUBMIT in possible:
+            queue.reports.append(WorkItem("report", "提交调查报告", case))
+        if A.DECISION_RECORD in possible:
+            queue.meetings.append(WorkItem("meeting", "记录常委会会议和决定", case))
+        if A.DECISION_ISSUE in possible:
+            for decision in Decision.objects.filter(party__case=case, issued_on__isnull=True):
+                queue.issues.append(
+                    WorkItem(
+                        "issue", f"印发{decision.party.person.name}的决定文书", case, decision.party
+                    )
+                )
+        if A.DELIVERY_RECORD in possible:
+            for decision in Decision.objects.filter(party__case=case).select_related(
+                "party__person"
+            ):
+                done = set(decision.deliveries.values_list("recipient", flat=True))
+                for recipient in Delivery.Recipient:
+                    if recipient not in done:
+                        queue.deliveries.append(
+                            WorkItem(
+                                "delivery",
+                                f"向{decision.party.person.name}的{recipient.label}送达决定"
+                                if recipient == Delivery.Recipient.UNIT
+                                else f"向{decision.party.person.name}本人送达决定",
+                                case,
+                                decision.party,
+                            )
+                        )
+        if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
+            queue.archiving.append(WorkItem("archive", "归入干部个人档案", case))
+        if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
+            queue.archiving.append(WorkItem("filing", "报市纪委备案", case))
+        if A.CASE_CLOSE in possible and _closable(case, today):
+            queue.closing.append(WorkItem("close", "办结", case))
+        handles = bool(access.case_roles(case=case, user=user) - {str(Role.TEAM_MEMBER)})
+        if handles:
+            for decision in Decision.objects.filter(
+                party__case=case, appeal_deadline__gte=today, appeal_deadline__lte=horizon
+            ).select_related("party__person", "current_version"):
+                if not decision_is_final(decision=decision, today=today):
+                    queue.deadlines.append(
+                        WorkItem(
+                            "appeal_deadline",
+                            f"{decision.party.person.name}的申诉期限届满",
+                            case,
+                            decision.party,
+                            due_on=decision.appeal_deadline,
+                        )
+                    )
+            for row in Rectification.objects.filter(
+                decision__party__case=case,
+                completed_on__isnull=True,
+                cancelled_on__isnull=True,
+            ).select_related("decision__party__person"):
+                name = row.decision.party.person.name
+                if row.deadline < today:
+                    queue.overdue_rectifications.append(
+                        WorkItem(
+                            "rectification_overdue",
+                            f"{name}的整改已逾期",
+                            case,
+                            row.decision.party,
+                            due_on=row.deadline,
+                            overdue=True,
+                        )
+                    )
+                elif row.deadline <= horizon:
+                    queue.deadlines.append(
+                        WorkItem(
+                            "rectification_deadline",
+                            f"{name}的整改期限届满",
+                            case,
+                            row.decision.party,
+                            due_on=row.deadline,
+                        )
+                    )
+    # Appeals waiting for the user's commission, wherever the case is handled.
+    if commission is not None and getattr(user, "role", None) in {
+        Role.COMMITTEE_SECRETARY,
+        Role.OFFICE_HEAD,
+        Role.CITY_OFFICER,
+    }:
+        for appeal in Appeal.objects.filter(
+            reviewing_organ=commission, status=Appeal.Status.PENDING
+        ).select_related("decision__party__person", "decision__party__case"):
+            party = appeal.decision.party
+            queue.appeals.append(
+                WorkItem(
+                    "appeal",
+                    f"复查{party.person.name}的申诉",
+                    party.case,
+                    party,
+                    due_on=appeal.received_on,
+                )
+            )
+    queue.deadlines.sort(key=lambda item: item.due_on or today)
+    return queue
+
+
+def hasattr_safe(case: Case, name: str) -> bool:
+    """Whether a one-to-one record (archive, city_filing) exists."""
+    try:
+        getattr(case, name)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def _closable(case: Case, today: date) -> bool:
+    for decision in Decision.objects.filter(party__case=case).select_related("current_version"):
+        if decision.outcome == Outcome.REVOKED:
+            continue
+        if not decision_is_final(decision=decision, today=today):
+            return False
+        if decision.rectifications.filter(
+            completed_on__isnull=True, cancelled_on__isnull=True
+        ).exists():
+            return False
+    return True
+
+
+__all__ = [
+    "CaseFilters",
+    "DecisionStatus",
+    "Informant",
+    "WorkItem",
+    "WorkQueue",
+    "allowed_actions",
+    "can_view_informant",
+    "case_get_for_user",
+    "case_informant_for_user",
+    "case_list_for_user",
+    "case_roles_for_user",
+    "case_timeline",
+    "committee_members",
+    "decision_final_on",
+    "decision_get_for_user",
+    "decision_is_final",
+    "decision_list_for_user",
+    "decision_restrictions",
+    "decision_status",
+    "party_assessment",
+    "rectification_list_overdue",
+    "recusal_reason_for",
+    "team_candidates",
+    "work_queue_for_user",
+]

@@ -1,0 +1,62 @@
+"""`accountability seed_demo`: the demo commission, its people and one login per role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accountability.common.demo import seed_registry
+
+DEMO_URL = "http://127.0.0.1:8000"
+REFUSED_WITHOUT_DEBUG = (
+    "DJANGO_DEBUG 为 false：演示账号使用公开的演示密码，不能在正式环境创建。"
+    "确需加载演示数据时请加 --force。"
+)
+
+
+class Command(BaseCommand):
+    help = "加载演示数据(可重复执行)：单位、干部、每个角色一个演示账号，以及演示案件和文书。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="在 DJANGO_DEBUG=false 时也创建演示账号(公开密码，仅限演示环境)。",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(REFUSED_WITHOUT_DEBUG)
+        logins = seed_registry()
+        self._seed_optional("accountability.cases.demo", "seed_cases", "演示案件")
+        self._seed_optional("accountability.documents.demo", "seed_documents", "演示文书")
+
+        self.stdout.write("")
+        self.stdout.write(f"责任追究管理系统: {DEMO_URL}")
+        self.stdout.write("")
+        self.stdout.write("演示账号(密码均为 {}):".format(logins[0].password if logins else ""))
+        width = max(len(login.username) for login in logins)
+        # "用户名" is three characters but six columns wide.
+        self.stdout.write("  用户名" + " " * (width - 6 + 2) + "密码" + " " * 8 + "角色")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username.ljust(width)}  {login.password:<10}  "
+                f"{login.role_label}({login.full_name})"
+            )
+        self.stdout.write("")
+
+    def _seed_optional(self, module_name: str, function_name: str, label: str) -> None:
+        import importlib
+
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return
+        seed = getattr(module, function_name, None)
+        if seed is None:
+            return
+        result = seed()
+        if isinstance(result, str) and result:
+            self.stdout.write(result)
+        elif result is not None:
+            self.stdout.write(f"{label}: {result}")

@@ -1,0 +1,38 @@
+"""The kinds of document the procedure produces (Art 13), and which of them carry a 发文字号."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DocumentKind(models.TextChoices):
+    INTAKE_APPROVAL = "intake_approval", "线索受理审批表"
+    INVESTIGATION_REPORT = "investigation_report", "调查报告"
+    DECISION = "decision", "责任追究决定书"
+    DELIVERY_RECEIPT = "delivery_receipt", "送达回证"
+    FILING_REPORT = "filing_report", "备案报告"
+    DOSSIER_INDEX = "dossier_index", "归档材料目录"
+    APPEAL_REVIEW = "appeal_review", "申诉复查决定书"
+    TRANSFER_LETTER = "transfer_letter", "移送函"
+
+
+# Documents sent out under the organ's name get a 发文字号; forms and internal
+# reports do not.
+NUMBERED_KINDS = frozenset(
+    {
+        DocumentKind.DECISION,
+        DocumentKind.APPEAL_REVIEW,
+        DocumentKind.FILING_REPORT,
+        DocumentKind.TRANSFER_LETTER,
+    }
+)
+
+# Documents issued for one person concerned (a CaseParty), not for the case as a whole.
+PER_PERSON_KINDS = frozenset(
+    {
+        DocumentKind.DECISION,
+        DocumentKind.DELIVERY_RECEIPT,
+        DocumentKind.DOSSIER_INDEX,
+        DocumentKind.APPEAL_REVIEW,
+    }
+)

@@ -1,0 +1,202 @@
+"""Issued documents (frozen, hashed), their 发文字号 counters, and office templates.
+
+An IssuedDocument is the paper that left the office: its stored .docx (and PDF)
+are never replaced and the row is never updated; a correction is a new version
+that supersedes it. The files' SHA-256 and SM3 are recorded here and in the
+audit trail, and checked again on every download and export.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from accountability.common.errors import DomainError
+from accountability.documents.kinds import DocumentKind
+
+MSG_FROZEN = "已印发的文书不能修改或删除；如需更正，请生成新版本。"
+MSG_TEMPLATE_HISTORY = "文书模板的上传记录不能删除。"
+
+
+class DocumentNumberSequence(models.Model):
+    """The last serial issued under a 机关代字 in a year (locked while the next is taken)."""
+
+    prefix = models.CharField("机关代字", max_length=32)
+    year = models.PositiveIntegerField("年份")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "发文字号序列"
+        verbose_name_plural = "发文字号序列"
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="documents_sequence_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last}"
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Bulk changes would bypass the model's refusal; refuse them here too."""
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise DomainError(MSG_FROZEN, code="frozen")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise DomainError(MSG_FROZEN, code="frozen")
+
+
+def _document_path(instance: IssuedDocument, filename: str) -> str:
+    # ASCII names only; the Chinese title travels in the download's Content-Disposition.
+    suffix = filename.rsplit(".", 1)[-1]
+    serial = instance.number_serial or "x"
+    return (
+        f"documents/{instance.case_id or 0}/{instance.kind}-{instance.number_year or 0}-"
+        f"{serial}-v{instance.version}-{instance.docx_sha256[:16]}.{suffix}"
+    )
+
+
+class IssuedDocument(models.Model):
+    kind = models.CharField("文书种类", max_length=32, choices=DocumentKind.choices)
+    title = models.CharField("文书名称", max_length=200)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="documents"
+    )
+    party = models.ForeignKey(
+        "cases.CaseParty",
+        verbose_name="被调查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    decision = models.ForeignKey(
+        "cases.Decision",
+        verbose_name="决定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    appeal = models.ForeignKey(
+        "cases.Appeal",
+        verbose_name="申诉",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    # For a 送达回证: "person" or "unit" (cases.Delivery.Recipient).
+    recipient = models.CharField("受送达人", max_length=8, blank=True, default="")
+    number = models.CharField("发文字号", max_length=64, blank=True, default="")
+    number_prefix = models.CharField("机关代字", max_length=32, blank=True, default="")
+    number_year = models.PositiveIntegerField("年份", null=True, blank=True)
+    number_serial = models.PositiveIntegerField("序号", null=True, blank=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name="替代的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    reason = models.TextField("生成新版本的理由", blank=True, default="")
+    issued_on = models.DateField("成文日期")
+    docx = models.FileField("Word 文件", upload_to=_document_path, max_length=255)
+    docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64)
+    docx_sm3 = models.CharField("Word 文件 SM3", max_length=64)
+    pdf = models.FileField("PDF 文件", upload_to=_document_path, max_length=255, blank=True)
+    pdf_sha256 = models.CharField("PDF 文件 SHA-256", max_length=64, blank=True, default="")
+    pdf_sm3 = models.CharField("PDF 文件 SM3", max_length=64, blank=True, default="")
+    template = models.ForeignKey(
+        "DocumentTemplate",
+        verbose_name="使用的单位模板",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    template_sha256 = models.CharField("模板 SHA-256", max_length=64)
+    # The data the document was filled with, kept so the paper can be explained later.
+    context = models.JSONField("填充数据")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="印发人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField("印发时间", auto_now_add=True)
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "已印发文书"
+        verbose_name_plural = "已印发文书"
+        ordering = ["case_id", "issued_at", "id"]
+        constraints = [
+            # One serial per prefix and year; versions of a document keep its number.
+            models.UniqueConstraint(
+                fields=["number_prefix", "number_year", "number_serial", "version"],
+                condition=models.Q(number_serial__isnull=False),
+                name="documents_number_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "kind"], name="documents_case_kind")]
+
+    def __str__(self) -> str:
+        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        return f"{self.title}{' ' + self.number if self.number else ''}{suffix}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise DomainError(MSG_FROZEN, code="frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise DomainError(MSG_FROZEN, code="frozen")
+
+    @property
+    def is_current(self) -> bool:
+        return not hasattr(self, "superseded_by") or self.superseded_by is None
+
+
+def _template_path(instance: DocumentTemplate, filename: str) -> str:
+    return f"document-templates/{instance.kind}-{instance.sha256[:16]}.docx"
+
+
+class DocumentTemplate(models.Model):
+    """An office's own .docx for a kind of document; the newest active one is used."""
+
+    kind = models.CharField("文书种类", max_length=32, choices=DocumentKind.choices)
+    file = models.FileField("模板文件", upload_to=_template_path, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.CharField("说明", max_length=200, blank=True, default="")
+    active = models.BooleanField("使用中", default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文书模板"
+        verbose_name_plural = "文书模板"
+        ordering = ["kind", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(active=True),
+                name="documents_one_active_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Issued documents refer to the template they were made from.
+        raise DomainError(MSG_TEMPLATE_HISTORY, code="template_history")

@@ -1,0 +1,855 @@
+"""Writes of the documents app: issuing (frozen, numbered, hashed, audited), new versions,
+downloads, the dossier package, and office templates.
+
+Signatures:
+
+    document_issue(*, case, kind, actor, party=None, recipient="", appeal=None,
+                   issued_on=None, with_pdf=True, request=None) -> IssuedDocument
+    document_reissue(*, document, actor, reason, with_pdf=True, request=None) -> IssuedDocument
+    decision_paper_record(*, decision, actor, number, issued_on, request=None) -> Decision
+    document_download(*, document, fmt, actor, request=None) -> DownloadFile
+    dossier_export(*, case, actor, with_pdf=True, request=None) -> DossierPackage
+    template_upload(*, kind, upload, actor, note="", request=None) -> DocumentTemplate
+    template_reset(*, kind, actor, request=None) -> int
+    next_serial(*, prefix, year) -> int            (inside the caller's transaction)
+
+A 发文字号 is taken from its counter row under select_for_update inside the same
+transaction that stores the document: a failure anywhere (rendering, PDF,
+the case's own refusal) rolls the counter back with it, so numbers have no gaps,
+and two officers issuing at once wait for each other instead of sharing a number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accountability.audit.services import audit_log
+from accountability.cases import access
+from accountability.cases.models import Appeal, Case, CaseParty, Decision
+from accountability.cases.services import decision_mark_issued
+from accountability.cases.workflow import Role
+from accountability.common.errors import DomainError, PermissionDenied
+from accountability.documents import context as ctx
+from accountability.documents import render
+from accountability.documents.formatting import cn_date, document_number
+from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
+from accountability.documents.models import (
+    DocumentNumberSequence,
+    DocumentTemplate,
+    IssuedDocument,
+)
+from accountability.documents.pdf import docx_to_pdf, docx_to_pdf_many, pdf_available
+from accountability.documents.samples import sample_context
+from accountability.documents.selectors import template_for
+
+ISSUER_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD, Role.CITY_OFFICER})
+KIND_ROLES: dict[str, frozenset[str]] = {
+    DocumentKind.DOSSIER_INDEX: ISSUER_ROLES | {Role.ARCHIVIST},
+    DocumentKind.APPEAL_REVIEW: ISSUER_ROLES | {Role.COMMITTEE_SECRETARY},
+}
+DOSSIER_ROLES = ISSUER_ROLES | {Role.ARCHIVIST}
+TEMPLATE_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+MSG_UNKNOWN_KIND = "未知的文书种类“{kind}”。"
+MSG_NOT_ISSUER = "只有{roles}可以印发{document}。"
+MSG_ALREADY_ISSUED = "{title}已于{date}印发{number}，如需更正请生成新版本。"
+MSG_SUPERSEDED = "该文书已有第{version}版，只能在最新版本上生成新版本。"
+MSG_REASON_REQUIRED = "请填写生成新版本的理由。"
+MSG_TAMPERED = "文书文件“{name}”的校验值与印发时记录的不一致，文件可能已被改动。"
+MSG_FILE_MISSING = "文书文件“{name}”在存储中缺失。"
+MSG_BAD_FORMAT = "下载格式只能是 docx 或 pdf。"
+MSG_NOT_DOSSIER = "只有{roles}可以导出案卷材料包。"
+MSG_TEMPLATE_ROLE = "只有监督室工作人员和监督室负责人可以管理文书模板。"
+MSG_TEMPLATE_EMPTY = "请选择要上传的模板文件。"
+MSG_TEMPLATE_NOT_DOCX = "模板必须是 .docx 格式的 Word 文件（不支持 .doc、.wps）。"
+MSG_TEMPLATE_TOO_LARGE = "模板文件不能超过 5 MB。"
+MSG_TEMPLATE_INVALID = "模板校验未通过：{detail}"
+MSG_ADOPTED_NUMBER = "决定书字号“{number}”不符合“机关代字〔年份〕序号号”的格式。"
+MSG_PAPER_YEAR = "决定文书字号“{number}”的年份应与印发日期（{date}）所在年度一致。"
+MSG_PAPER_USED = "决定文书字号“{number}”已用于{what}，不能重复使用。"
+MSG_PAPER_NOT_NEXT = (
+    "“{number}”属于本系统按年连续编号的“{series}”字号，该字号下一个是“{expected}”；"
+    "纸质文书补录只能使用这个字号，否则会出现空号或重号。"
+)
+
+_NUMBER = re.compile(r"^(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
+
+
+def _labels(roles: Iterable[str]) -> str:
+    return "、".join(str(Role(r).label) for r in Role if r in set(roles))
+
+
+def parse_kind(kind: str) -> DocumentKind:
+    """`kind` as a DocumentKind, or DomainError naming it."""
+    return _kind(kind)
+
+
+def _kind(kind: str) -> DocumentKind:
+    try:
+        return DocumentKind(kind)
+    except ValueError:
+        raise DomainError(
+            MSG_UNKNOWN_KIND.format(kind=kind), field="kind", code="unknown_kind"
+        ) from None
+
+
+def _authorise(kind: DocumentKind, case: Case, actor: Any) -> None:
+    allowed = KIND_ROLES.get(kind, ISSUER_ROLES)
+    if not access.case_roles(case=case, user=actor) & allowed:
+        raise PermissionDenied(
+            MSG_NOT_ISSUER.format(roles=_labels(allowed), document=kind.label),
+            code="role_not_allowed",
+        )
+
+
+def next_serial(*, prefix: str, year: int) -> int:
+    """The next serial under `prefix` in `year`; the caller's transaction holds the row lock."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_serial must run inside the transaction that stores the document")
+    sequence, _ = DocumentNumberSequence.objects.select_for_update().get_or_create(
+        prefix=prefix, year=year
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _adopt_serial(number: str) -> tuple[str, int, int]:
+    """An already-recorded 决定书字号: its parts, and the counter moved past it."""
+    match = _NUMBER.match(number)
+    if match is None:
+        raise DomainError(MSG_ADOPTED_NUMBER.format(number=number), field="number")
+    prefix, year, serial = match["prefix"], int(match["year"]), int(match["serial"])
+    sequence, _ = DocumentNumberSequence.objects.select_for_update().get_or_create(
+        prefix=prefix, year=year
+    )
+    if sequence.last < serial:
+        sequence.last = serial
+        sequence.save(update_fields=["last"])
+    return prefix, year, serial
+
+
+def _subject(
+    case: Case, party: CaseParty | None, recipient: str, appeal: Appeal | None
+) -> ctx.Subject:
+    if appeal is not None and party is None:
+        party = appeal.decision.party
+    return ctx.Subject(case=case, party=party, recipient=recipient or "", appeal=appeal)
+
+
+def existing_document(kind: DocumentKind, subject: ctx.Subject) -> IssuedDocument | None:
+    """The latest issued version of this paper for `subject`, if any."""
+    rows = IssuedDocument.objects.filter(case=subject.case, kind=kind)
+    if subject.party is not None:
+        rows = rows.filter(party=subject.party)
+    if subject.recipient:
+        rows = rows.filter(recipient=subject.recipient)
+    if subject.appeal is not None:
+        rows = rows.filter(appeal=subject.appeal)
+    return rows.order_by("-version", "-id").first()
+
+
+@dataclass
+class _Written:
+    """Files stored during a transaction, removed again if it rolls back."""
+
+    names: list[tuple[Any, str]] = field(default_factory=list)
+
+    def remove(self) -> None:
+        for storage, name in self.names:
+            with contextlib.suppress(OSError):  # best effort: the row was never stored
+                storage.delete(name)
+
+
+def _store(
+    *,
+    kind: DocumentKind,
+    subject: ctx.Subject,
+    data: dict[str, Any],
+    actor: Any,
+    number: str,
+    prefix: str,
+    year: int | None,
+    serial: int | None,
+    issued_on: date,
+    with_pdf: bool,
+    written: _Written,
+    version: int = 1,
+    supersedes: IssuedDocument | None = None,
+    reason: str = "",
+    request: Any = None,
+) -> IssuedDocument:
+    template = template_for(kind)
+    docx = render.render_docx(template.content, data)
+    pdf = docx_to_pdf(docx) if with_pdf and pdf_available() else b""
+    decision = getattr(subject.party, "decision", None) if subject.party else None
+    document = IssuedDocument(
+        kind=kind,
+        title=ctx.document_title(kind, subject),
+        case=subject.case,
+        party=subject.party,
+        decision=decision,
+        appeal=subject.appeal,
+        recipient=subject.recipient,
+        number=number,
+        number_prefix=prefix,
+        number_year=year,
+        number_serial=serial,
+        version=version,
+        supersedes=supersedes,
+        reason=reason,
+        issued_on=issued_on,
+        docx_sha256=render.sha256_hex(docx),
+        docx_sm3=render.sm3_hex(docx),
+        pdf_sha256=render.sha256_hex(pdf) if pdf else "",
+        pdf_sm3=render.sm3_hex(pdf) if pdf else "",
+        template=template.row,
+        template_sha256=template.sha256,
+        context=data,
+        issued_by=actor,
+    )
+    document.docx.save("document.docx", ContentFile(docx), save=False)
+    written.names.append((document.docx.storage, document.docx.name))
+    if pdf:
+        document.pdf.save("document.pdf", ContentFile(pdf), save=False)
+        written.names.append((document.pdf.storage, document.pdf.name))
+    document.save()
+    audit_log(
+        actor=actor,
+        action="issue_document",
+        target=document,
+        changes={
+            "kind": str(kind),
+            "number": number,
+            "version": version,
+            "supersedes": supersedes.pk if supersedes else None,
+            "docx_sha256": document.docx_sha256,
+            "docx_sm3": document.docx_sm3,
+            "pdf_sha256": document.pdf_sha256,
+            "pdf_sm3": document.pdf_sm3,
+            "template_sha256": template.sha256,
+        },
+        detail=reason,
+        request=request,
+    )
+    return document
+
+
+def document_issue(
+    *,
+    case: Case,
+    kind: str,
+    actor: Any,
+    party: CaseParty | None = None,
+    recipient: str = "",
+    appeal: Appeal | None = None,
+    issued_on: date | None = None,
+    with_pdf: bool = True,
+    request: Any = None,
+) -> IssuedDocument:
+    """Fill in, number (for 公文), store and freeze a document of `kind` for the case.
+
+    For the decision document this also records the decision as issued (cases'
+    decision_mark_issued), in the same transaction, with the new 发文字号; for a
+    decision already recorded as issued without a document, the recorded number
+    is kept.
+    """
+    kind = _kind(kind)
+    subject = _subject(case, party, recipient, appeal)
+    _authorise(kind, case, actor)
+    issued_on = issued_on or timezone.localdate()
+    written = _Written()
+    try:
+        with transaction.atomic():
+            # One issuer at a time per case: the duplicate check below stays true.
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            ctx.check_ready(kind, subject)
+            existing = existing_document(kind, subject)
+            if existing is not None:
+                raise DomainError(
+                    MSG_ALREADY_ISSUED.format(
+                        title=existing.title,
+                        date=cn_date(existing.issued_on),
+                        number=f"（{existing.number}）" if existing.number else "",
+                    ),
+                    field="kind",
+                    code="already_issued",
+                )
+            number, prefix, year, serial = "", "", None, None
+            decision = subject.party.decision if kind == DocumentKind.DECISION else None  # type: ignore[union-attr]
+            if decision is not None and decision.document_number:
+                number = decision.document_number
+                prefix, year, serial = _adopt_serial(number)
+                issued_on = decision.issued_on or issued_on
+            elif kind in NUMBERED_KINDS:
+                prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
+                year = issued_on.year
+                serial = next_serial(prefix=prefix, year=year)
+                number = document_number(prefix, year, serial)
+                if decision is not None:
+                    decision_mark_issued(
+                        decision=decision,
+                        actor=actor,
+                        document_number=number,
+                        issued_on=issued_on,
+                        request=request,
+                    )
+            data = ctx.build(kind, subject, number=number, issued_on=issued_on, actor=actor)
+            return _store(
+                kind=kind,
+                subject=subject,
+                data=data,
+                actor=actor,
+                number=number,
+                prefix=prefix,
+                year=year,
+                serial=serial,
+                issued_on=issued_on,
+                with_pdf=with_pdf,
+                written=written,
+                request=request,
+            )
+    except BaseException:
+        written.remove()
+        raise
+
+
+def document_reissue(
+    *,
+    document: IssuedDocument,
+    actor: Any,
+    reason: str,
+    with_pdf: bool = True,
+    request: Any = None,
+) -> IssuedDocument:
+    """A new version of an issued document, filled in from the case as it is now.
+
+    It keeps the 发文字号 and supersedes the version before; that one stays stored,
+    unchanged, with its hash.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(MSG_REASON_REQUIRED, field="reason", code="reason_required")
+    kind = DocumentKind(document.kind)
+    case = document.case
+    _authorise(kind, case, actor)
+    written = _Written()
+    try:
+        with transaction.atomic():
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            latest = existing_document(
+                kind, _subject(case, document.party, document.recipient, document.appeal)
+            )
+            if latest is not None and latest.pk != document.pk:
+                raise DomainError(
+                    MSG_SUPERSEDED.format(version=latest.version),
+                    field="document",
+                    code="superseded",
+                )
+            subject = _subject(case, document.party, document.recipient, document.appeal)
+            ctx.check_ready(kind, subject)
+            issued_on = timezone.localdate()
+            data = ctx.build(
+                kind, subject, number=document.number, issued_on=issued_on, actor=actor
+            )
+            return _store(
+                kind=kind,
+                subject=subject,
+                data=data,
+                actor=actor,
+                number=document.number,
+                prefix=document.number_prefix,
+                year=document.number_year,
+                serial=document.number_serial,
+                issued_on=issued_on,
+                with_pdf=with_pdf,
+                written=written,
+                version=document.version + 1,
+                supersedes=document,
+                reason=reason,
+                request=request,
+            )
+    except BaseException:
+        written.remove()
+        raise
+
+
+def decision_paper_record(
+    *,
+    decision: Decision,
+    actor: Any,
+    number: str,
+    issued_on: date,
+    request: Any = None,
+) -> Decision:
+    """Record a decision document issued on paper outside the system (纸质文书补录).
+
+    The 发文字号 is copied from the paper: it must read 机关代字〔年份〕序号号 with the year
+    of `issued_on`, and be used by no other decision or issued document. In a series this
+    system numbers it must be the next number, which the counter then takes, so that the
+    series stays without gaps or duplicates. The decision is recorded as issued (cases'
+    decision_mark_issued) in the same transaction; a .docx can be generated later with
+    document_issue, which keeps the recorded number.
+    """
+    number = (number or "").strip()
+    match = _NUMBER.match(number)
+    if match is None:
+        raise DomainError(
+            MSG_ADOPTED_NUMBER.format(number=number), field="document_number", code="number_format"
+        )
+    prefix, year, serial = match["prefix"], int(match["year"]), int(match["serial"])
+    with transaction.atomic():
+        # The case's own rules first (role, state, not yet issued, the date's order).
+        marked = decision_mark_issued(
+            decision=decision,
+            actor=actor,
+            document_number=number,
+            issued_on=issued_on,
+            request=request,
+        )
+        if year != marked.issued_on.year:
+            raise DomainError(
+                MSG_PAPER_YEAR.format(number=number, date=marked.issued_on.isoformat()),
+                field="document_number",
+                code="number_year",
+            )
+        sequence, _ = DocumentNumberSequence.objects.select_for_update().get_or_create(
+            prefix=prefix, year=year
+        )
+        other = (
+            Decision.objects.filter(document_number=number)
+            .exclude(pk=decision.pk)
+            .select_related("party__person")
+            .first()
+        )
+        used = IssuedDocument.objects.filter(number=number).order_by("id").first()
+        what = f"{other.party.person.name}的决定文书" if other is not None else ""
+        what = what or (used.title if used is not None else "")
+        if what:
+            raise DomainError(
+                MSG_PAPER_USED.format(number=number, what=what),
+                field="document_number",
+                code="number_used",
+            )
+        case = marked.party.case
+        series = ctx.number_prefix_for(
+            ctx.issuing_organ(DocumentKind.DECISION, ctx.Subject(case, marked.party))
+        )
+        if prefix == series and serial != sequence.last + 1:
+            raise DomainError(
+                MSG_PAPER_NOT_NEXT.format(
+                    number=number,
+                    series=f"{series}〔{year}〕",
+                    expected=document_number(series, year, sequence.last + 1),
+                ),
+                field="document_number",
+                code="number_not_next",
+            )
+        if serial > sequence.last:
+            sequence.last = serial
+            sequence.save(update_fields=["last"])
+        return marked
+
+
+MSG_DRAFT_ROLE = "您在本案中没有职责，不能生成文书草稿。"
+
+
+def document_draft(
+    *,
+    case: Case,
+    kind: str,
+    actor: Any,
+    party: CaseParty | None = None,
+    recipient: str = "",
+    appeal: Appeal | None = None,
+    fmt: str = "docx",
+) -> DownloadFile:
+    """A draft (草稿) of a document as it would be issued today; nothing is stored and no
+    number is taken (the 发文字号 shows its serial blank)."""
+    kind = _kind(kind)
+    if fmt not in ("docx", "pdf"):
+        raise DomainError(MSG_BAD_FORMAT, field="fmt", code="bad_format")
+    if not access.case_roles(case=case, user=actor):
+        raise PermissionDenied(MSG_DRAFT_ROLE, code="role_not_allowed")
+    subject = _subject(case, party, recipient, appeal)
+    ctx.check_ready(kind, subject)
+    today = timezone.localdate()
+    number = ""
+    if kind in NUMBERED_KINDS:
+        prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
+        number = f"{prefix}〔{today.year}〕　　号"
+    data = ctx.build(kind, subject, number=number, issued_on=today, actor=actor)
+    docx = render.render_docx(template_for(kind).content, data)
+    title = f"草稿-{ctx.document_title(kind, subject)}"
+    if fmt == "pdf":
+        return DownloadFile(docx_to_pdf(docx), f"{title}.pdf", CONTENT_TYPES["pdf"], False)
+    return DownloadFile(docx, f"{title}.docx", CONTENT_TYPES["docx"], False)
+
+
+# --- reading stored files ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    content: bytes
+    filename: str
+    content_type: str
+    stored: bool  # False for a PDF made on the fly from the stored .docx
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+
+
+def _read_verified(file: Any, sha256: str, label: str) -> bytes:
+    try:
+        with file.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        raise DomainError(MSG_FILE_MISSING.format(name=label), code="file_missing") from None
+    if render.sha256_hex(data) != sha256:
+        raise DomainError(MSG_TAMPERED.format(name=label), code="tampered")
+    return data
+
+
+def download_name(document: IssuedDocument, fmt: str) -> str:
+    number = f"-{document.number}" if document.number else ""
+    version = f"-第{document.version}版" if document.version > 1 else ""
+    return f"{document.title}{number}{version}.{fmt}"
+
+
+def document_content(*, document: IssuedDocument, fmt: str) -> DownloadFile:
+    """The stored file, checked against its recorded hash; a PDF is made from the stored
+    .docx when none was stored (LibreOffice was missing when it was issued)."""
+    if fmt not in ("docx", "pdf"):
+        raise DomainError(MSG_BAD_FORMAT, field="fmt", code="bad_format")
+    docx = _read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
+    if fmt == "docx":
+        return DownloadFile(docx, download_name(document, "docx"), CONTENT_TYPES["docx"], True)
+    if document.pdf:
+        pdf = _read_verified(document.pdf, document.pdf_sha256, download_name(document, "pdf"))
+        return DownloadFile(pdf, download_name(document, "pdf"), CONTENT_TYPES["pdf"], True)
+    return DownloadFile(
+        docx_to_pdf(docx), download_name(document, "pdf"), CONTENT_TYPES["pdf"], False
+    )
+
+
+def document_download(
+    *, document: IssuedDocument, fmt: str, actor: Any, request: Any = None
+) -> DownloadFile:
+    """The file to send, with an audit entry naming the document and its hash."""
+    result = document_content(document=document, fmt=fmt)
+    audit_log(
+        actor=actor,
+        action="download",
+        target=document,
+        changes={
+            "format": fmt,
+            "sha256": render.sha256_hex(result.content),
+            "stored": result.stored,
+        },
+        request=request,
+    )
+    return result
+
+
+# --- the dossier package ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierEntry:
+    path: str
+    title: str
+    kind: str
+    number: str
+    version: str
+    date: str
+    size: int
+    sha256: str
+    sm3: str
+
+
+@dataclass(frozen=True)
+class DossierPackage:
+    filename: str
+    content: bytes
+    entries: tuple[DossierEntry, ...]
+    sha256: str
+
+
+INDEX_NAME = "目录.csv"
+INDEX_HEADER = (
+    "序号",
+    "文件",
+    "材料名称",
+    "类别",
+    "文号",
+    "版本",
+    "日期",
+    "大小(字节)",
+    "SHA-256",
+    "SM3",
+)
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def _safe(name: str) -> str:
+    return _UNSAFE.sub("_", name).strip(" .") or "文件"
+
+
+def _index_csv(entries: list[DossierEntry]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(INDEX_HEADER)
+    for index, e in enumerate(entries, start=1):
+        writer.writerow(
+            [index, e.path, e.title, e.kind, e.number, e.version, e.date, e.size, e.sha256, e.sm3]
+        )
+    # With a byte-order mark so that Excel and WPS read the Chinese correctly.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def dossier_export(
+    *, case: Case, actor: Any, with_pdf: bool = True, request: Any = None
+) -> DossierPackage:
+    """A zip of the case's issued documents (every version) and attachments, with 目录.csv.
+
+    Each file is checked against its recorded hash first. For a case with a person
+    whose conduct was found 涉嫌犯罪, the package serves the transfer to the judicial
+    organs: a 移送函 is issued first when there is none yet.
+    """
+    if not access.case_roles(case=case, user=actor) & DOSSIER_ROLES:
+        raise PermissionDenied(
+            MSG_NOT_DOSSIER.format(roles=_labels(DOSSIER_ROLES)), code="role_not_allowed"
+        )
+    criminal = case.parties.filter(severity=ctx.CRIMINAL).exists()
+    if (
+        criminal
+        and not IssuedDocument.objects.filter(case=case, kind=DocumentKind.TRANSFER_LETTER).exists()
+    ):
+        document_issue(
+            case=case,
+            kind=DocumentKind.TRANSFER_LETTER,
+            actor=actor,
+            with_pdf=with_pdf,
+            request=request,
+        )
+    documents = list(
+        IssuedDocument.objects.filter(case=case)
+        .select_related("party__person")
+        .order_by("issued_at", "id")
+    )
+    files: list[tuple[str, bytes, DossierEntry]] = []
+    used: set[str] = set()
+
+    def add(
+        path: str, data: bytes, *, title: str, kind: str, number: str, version: str, day: str
+    ) -> None:
+        stem, dot, suffix = path.rpartition(".")
+        candidate, n = path, 2
+        while candidate in used:
+            candidate, n = f"{stem}({n}){dot}{suffix}", n + 1
+        used.add(candidate)
+        entry = DossierEntry(
+            path=candidate,
+            title=title,
+            kind=kind,
+            number=number,
+            version=version,
+            date=day,
+            size=len(data),
+            sha256=render.sha256_hex(data),
+            sm3=render.sm3_hex(data),
+        )
+        files.append((candidate, data, entry))
+
+    missing_pdf: list[tuple[IssuedDocument, bytes, str]] = []
+    for index, document in enumerate(documents, start=1):
+        base = f"文书/{index:02d}-{_safe(download_name(document, 'x')[:-2])}"
+        docx = _read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
+        meta = {
+            "title": document.title,
+            "kind": document.get_kind_display(),
+            "number": document.number,
+            "version": str(document.version),
+            "day": document.issued_on.isoformat(),
+        }
+        add(f"{base}.docx", docx, **meta)
+        if document.pdf:
+            pdf = _read_verified(document.pdf, document.pdf_sha256, download_name(document, "pdf"))
+            add(f"{base}.pdf", pdf, **meta)
+        elif with_pdf and pdf_available():
+            missing_pdf.append((document, docx, base))
+    if missing_pdf:
+        # PDFs of documents stored without one, made in one LibreOffice run.
+        for (document, _, base), pdf in zip(
+            missing_pdf, docx_to_pdf_many([d for _, d, _ in missing_pdf]), strict=True
+        ):
+            add(
+                f"{base}.pdf",
+                pdf,
+                title=f"{document.title}（PDF，由存档 Word 文件转换）",
+                kind=document.get_kind_display(),
+                number=document.number,
+                version=str(document.version),
+                day=document.issued_on.isoformat(),
+            )
+    for index, attachment in enumerate(case.attachments.order_by("uploaded_at", "id"), start=1):
+        suffix = (
+            attachment.original_name.rsplit(".", 1)[-1]
+            if "." in attachment.original_name
+            else "bin"
+        )
+        data = _read_verified(attachment.file, attachment.sha256, attachment.title)
+        add(
+            f"附件/{index:02d}-{_safe(attachment.title)}.{_safe(suffix)}",
+            data,
+            title=attachment.title,
+            kind="案件附件",
+            number="",
+            version="",
+            day=timezone.localtime(attachment.uploaded_at).date().isoformat(),
+        )
+    entries = [entry for _, _, entry in files]
+    buffer = io.BytesIO()
+    stamp = timezone.localtime().timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data, _ in files:
+            info = zipfile.ZipInfo(path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+        info = zipfile.ZipInfo(INDEX_NAME, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, _index_csv(entries))
+    content = buffer.getvalue()
+    label = "移送材料" if criminal else "案卷材料"
+    filename = f"{case.number}-{label}-{timezone.localdate().isoformat()}.zip"
+    digest = render.sha256_hex(content)
+    audit_log(
+        actor=actor,
+        action="export",
+        target=case,
+        changes={"files": len(entries), "sha256": digest, "transfer": criminal},
+        detail=filename,
+        request=request,
+    )
+    return DossierPackage(filename=filename, content=content, entries=tuple(entries), sha256=digest)
+
+
+# --- office templates -------------------------------------------------------------------
+
+
+def _template_manager(actor: Any) -> None:
+    if getattr(actor, "role", None) not in TEMPLATE_ROLES or access.is_administrator(actor):
+        raise PermissionDenied(MSG_TEMPLATE_ROLE, code="role_not_allowed")
+
+
+def template_validate(kind: str, content: bytes) -> bytes:
+    """Render `content` with the kind's sample context; the rendered bytes, or DomainError."""
+    if not content:
+        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
+    if len(content) > TEMPLATE_MAX_BYTES:
+        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise zipfile.BadZipFile
+    except zipfile.BadZipFile:
+        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx") from None
+    try:
+        return render.render_docx(content, sample_context(kind))
+    except render.RenderError as exc:
+        raise DomainError(
+            MSG_TEMPLATE_INVALID.format(detail=exc.message), field="file", code="template_invalid"
+        ) from None
+
+
+def template_upload(
+    *, kind: str, upload: Any, actor: Any, note: str = "", request: Any = None
+) -> DocumentTemplate:
+    """Make an office's .docx the template for `kind`, once it renders the sample."""
+    kind = _kind(kind)
+    _template_manager(actor)
+    if upload is None:
+        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
+    name = getattr(upload, "name", "") or "template.docx"
+    if not name.lower().endswith(".docx"):
+        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx")
+    size = getattr(upload, "size", None)
+    if size is not None and size > TEMPLATE_MAX_BYTES:
+        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
+    content = upload.read()
+    template_validate(kind, content)
+    written = _Written()
+    try:
+        with transaction.atomic():
+            previous = list(
+                DocumentTemplate.objects.select_for_update().filter(kind=kind, active=True)
+            )
+            DocumentTemplate.objects.filter(pk__in=[p.pk for p in previous]).update(active=False)
+            row = DocumentTemplate(
+                kind=kind,
+                original_name=name[-255:],
+                sha256=render.sha256_hex(content),
+                note=(note or "").strip()[:200],
+                active=True,
+                uploaded_by=actor,
+            )
+            row.file.save("template.docx", ContentFile(content), save=False)
+            written.names.append((row.file.storage, row.file.name))
+            row.save()
+            audit_log(
+                actor=actor,
+                action="update",
+                target=row,
+                changes={
+                    "kind": str(kind),
+                    "sha256": row.sha256,
+                    "original_name": row.original_name,
+                    "replaces": [p.pk for p in previous],
+                },
+                request=request,
+            )
+            return row
+    except BaseException:
+        written.remove()
+        raise
+
+
+def template_reset(*, kind: str, actor: Any, request: Any = None) -> int:
+    """Go back to the shipped template for `kind`; the uploads stay on file. Returns how
+    many uploads were switched off."""
+    kind = _kind(kind)
+    _template_manager(actor)
+    with transaction.atomic():
+        ids = list(
+            DocumentTemplate.objects.select_for_update()
+            .filter(kind=kind, active=True)
+            .values_list("pk", flat=True)
+        )
+        DocumentTemplate.objects.filter(pk__in=ids).update(active=False)
+        audit_log(
+            actor=actor,
+            action="update",
+            target=("documents.documenttemplate", str(kind), f"{kind.label}：恢复默认模板"),
+            changes={"kind": str(kind), "deactivated": ids},
+            request=request,
+        )
+    return len(ids)

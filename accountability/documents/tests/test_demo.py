@@ -1,0 +1,105 @@
+"""The demo's paperwork: issued for every decided demo case, idempotently, in the official
+layout, and converted to PDF and PNG."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from accountability.cases.demo import seed_cases
+from accountability.cases.models import Decision
+from accountability.common.demo import seed_registry
+from accountability.documents import pdf
+from accountability.documents.demo import seed_documents
+from accountability.documents.kinds import DocumentKind
+from accountability.documents.models import IssuedDocument
+from accountability.documents.tests.base import DocumentsTestCase
+from accountability.documents.tests.helpers import (
+    docx_part,
+    docx_text,
+    pdf_pages,
+    pdf_text,
+    pdf_to_png,
+    poppler_available,
+)
+
+NO_PDF = "LibreOffice (soffice) or poppler-utils is not installed; see scripts/system-deps.sh"
+
+
+class DemoDocumentsTests(DocumentsTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        seed_registry()
+        seed_cases()
+        cls.line = seed_documents()
+
+    def test_every_issued_demo_decision_gets_its_documents_once(self):
+        check_issued_once(self.line)
+
+    def test_every_demo_document_opens_with_the_official_page_setup(self):
+        check_page_setup()
+
+    @pytest.mark.skipif(not (pdf.pdf_available() and poppler_available()), reason=NO_PDF)
+    def test_every_demo_document_converts_to_pdf_and_png(self):
+        with tempfile.TemporaryDirectory() as folder:
+            check_pdf_and_png(Path(folder))
+
+
+def check_issued_once(demo: str) -> None:
+    issued = Decision.objects.exclude(document_number="")
+    assert issued.exists()
+    for decision in issued:
+        document = IssuedDocument.objects.get(kind=DocumentKind.DECISION, decision=decision)
+        assert document.number == decision.document_number
+        receipts = IssuedDocument.objects.filter(
+            kind=DocumentKind.DELIVERY_RECEIPT, party=decision.party
+        )
+        assert sorted(receipts.values_list("recipient", flat=True)) == ["person", "unit"]
+    # Decisions the demo leaves waiting for their document stay waiting.
+    waiting = Decision.objects.filter(document_number="")
+    assert not IssuedDocument.objects.filter(decision__in=waiting).exists()
+    count = IssuedDocument.objects.count()
+    assert demo == f"演示文书：新增{count}份，已有0份。"
+    assert seed_documents() == f"演示文书：新增0份，已有{count}份。"
+    assert IssuedDocument.objects.count() == count
+    assert IssuedDocument.objects.filter(kind=DocumentKind.APPEAL_REVIEW).exists()
+    assert IssuedDocument.objects.filter(kind=DocumentKind.FILING_REPORT).exists()
+    assert IssuedDocument.objects.filter(kind=DocumentKind.DOSSIER_INDEX).exists()
+
+
+def check_page_setup() -> None:
+    for document in IssuedDocument.objects.all():
+        data = document.docx.open("rb").read()
+        section = Document(io.BytesIO(data)).sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+        xml = docx_part(data, "word/document.xml")
+        assert "{{" not in xml and "{%" not in xml, document.title
+        text = docx_text(data)
+        if document.number:
+            assert document.number in text
+        if document.party_id:
+            assert document.party.person.name in text
+
+
+def check_pdf_and_png(tmp_path: Path) -> None:
+    documents = list(IssuedDocument.objects.order_by("id"))
+    pdfs = pdf.docx_to_pdf_many([d.docx.open("rb").read() for d in documents])
+    for document, data in zip(documents, pdfs, strict=True):
+        path = Path(tmp_path) / f"{document.pk}.pdf"
+        path.write_bytes(data)
+        pages = pdf_pages(path)
+        assert 1 <= pages <= 8, document.title
+        text = pdf_text(path).replace(" ", "")
+        assert document.title.split("（")[0][:4] in text.replace(" ", "") or "送达回证" in text
+        if document.number:
+            assert document.number in text
+    decision = next(d for d in documents if d.kind == DocumentKind.DECISION)
+    images = pdf_to_png(Path(tmp_path) / f"{decision.pk}.pdf", Path(tmp_path) / "png")
+    assert len(images) == pdf_pages(Path(tmp_path) / f"{decision.pk}.pdf")
+    assert all(image.read_bytes().startswith(b"\x89PNG") for image in images)

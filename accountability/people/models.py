@@ -1,0 +1,101 @@
+"""The registry: organisations as a tree and the people in scope (Art 2, 5, 11).
+
+Art 2: the measures apply to every cadre and staff member of the county
+discipline-inspection and supervision system. Art 5 names the responsible
+subjects (Person.Role); Art 11 assigns accountability by cadre-management
+authority (Person.managed_by).
+"""
+
+from django.db import models
+
+from accountability.common.models import TimestampedModel
+
+
+class Organisation(TimestampedModel):
+    class Kind(models.TextChoices):
+        CITY_COMMISSION = "city_commission", "市纪委监委"
+        COUNTY_COMMISSION = "county_commission", "县纪委监委"
+        LEADING_GROUP = "leading_group", "领导班子"
+        OFFICE = "office", "机关室(部、中心)"
+        DISPATCHED = "dispatched", "派驻机构"
+        INSPECTION = "inspection", "巡察机构"
+        TOWNSHIP = "township", "乡镇(街道)纪委"
+
+    name = models.CharField("名称", max_length=128)
+    kind = models.CharField("类型", max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField("代码", max_length=32, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_commission(self) -> bool:
+        return self.kind in (self.Kind.CITY_COMMISSION, self.Kind.COUNTY_COMMISSION)
+
+
+class Person(TimestampedModel):
+    """A cadre or staff member in scope of the measures (Art 2)."""
+
+    class Role(models.TextChoices):
+        """Art 5 responsible subjects, in the regulation's words."""
+
+        LEADER = "分管领导", "分管(联系)领导"
+        DISPATCHED_HEAD = "派驻机构负责人", "派驻机构负责人"
+        INSPECTION_HEAD = "巡察机构负责人", "巡察机构负责人"
+        DEPARTMENT_HEAD = "部门负责人", "机关各室(部、中心)负责人"
+        TOWNSHIP_SECRETARY = "乡镇纪委书记", "乡镇(街道)纪委书记"
+        DIRECT = "直接负责人", "直接负责人"
+        HANDLER = "具体承办人", "具体承办人"
+
+    class Gender(models.TextChoices):
+        MALE = "男", "男"
+        FEMALE = "女", "女"
+
+    name = models.CharField("姓名", max_length=64)
+    id_number = models.CharField("工号", max_length=32, unique=True)
+    unit = models.ForeignKey(
+        Organisation, verbose_name="所在单位", on_delete=models.PROTECT, related_name="people"
+    )
+    post = models.CharField("职务", max_length=64, blank=True)
+    rank = models.CharField("职级", max_length=32, blank=True)
+    role = models.CharField("责任主体类别(第五条)", max_length=16, choices=Role.choices)
+    managed_by = models.ForeignKey(
+        Organisation,
+        verbose_name="干部管理机关(第十一条)",
+        on_delete=models.PROTECT,
+        related_name="managed_people",
+    )
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
+    is_party_member = models.BooleanField("中共党员", default=True)
+    is_active = models.BooleanField("在职", default=True)
+    account = models.OneToOneField(
+        "accounts.User",
+        verbose_name="系统账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        verbose_name = "干部职工"
+        verbose_name_plural = "干部职工"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
