@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/mypy
 
 test: install system-deps lint
+	mkdir -p var
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	$(BIN)/accountability rulebook check
 	$(BIN)/accountability makemigrations --check --dry-run -v 0

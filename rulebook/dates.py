@@ -7,8 +7,11 @@ month, or on that month's last day where there is no corresponding day.
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @lru_cache(maxsize=65536)
@@ -24,3 +27,8 @@ def add_months(day: date, months: int) -> date:
 def zh(day: date) -> str:
     """2026年10月8日"""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def china_today() -> date:
+    """Today in China (UTC+8), whatever the server's own time zone."""
+    return datetime.now(CHINA).date()

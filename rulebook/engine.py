@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from rulebook import regulation
-from rulebook.dates import zh
+from rulebook.dates import china_today, zh
 from rulebook.errors import RulebookError
 from rulebook.model import Assessment, Facts, Part, Restriction, Trace
 from rulebook.rules import appeal, factors, restrictions, subject, tiers
@@ -375,7 +375,7 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Fa
     discipline = data.get("violates_discipline", False)
     if type(discipline) is not bool:
         raise RulebookError("violates_discipline", "须为 true 或 false")
-    decided = _date(data, "decided_on") or today or date.today()
+    decided = _date(data, "decided_on") or today or china_today()
     return Facts(
         role=_text(data, "role"),
         circumstance=circumstance,
