@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from accountability.cases.models import Case, CaseParty, ConflictDeclaration, TeamMembership
 from accountability.cases.workflow import ADMIN_ROLES, Role
@@ -130,7 +131,7 @@ def is_party(case: Case, *, user: Any = None, person: Person | None = None) -> b
 def recusal_reason(case: Case, *, user: Any = None, person: Person | None = None) -> str:
     """Why ``user``/``person`` must stand aside (回避) from ``case`` ('' when they need not)."""
     if is_party(case, user=user, person=person):
-        return "本案被调查人"
+        return gettext("本案被调查人")
     conflict = conflict_of(case, user=user, person=person)
     if conflict is not None:
         return str(conflict.get_kind_display())

@@ -14,6 +14,7 @@ from typing import Any
 import rulebook
 from accountability.cases.models import CaseParty, Decision, DecisionVersion, Outcome
 from accountability.common.errors import DomainError
+from accountability.common.i18n import label_separator
 
 RECTIFICATION_MEASURE = "责令限期整改"
 
@@ -73,7 +74,7 @@ def assess(inputs: Mapping[str, Any], *, name: str = "") -> dict[str, Any]:
     try:
         return rulebook.assess_dict(dict(inputs))
     except rulebook.RulebookError as err:
-        message = f"{name}：{err.message}" if name else err.message
+        message = f"{name}{label_separator()}{err.message}" if name else err.message
         raise DomainError(message, field=err.field, code="rulebook") from err
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import rulebook
@@ -28,16 +29,17 @@ from accountability.cases.models import (
     Recommendation,
 )
 from accountability.common.errors import DomainError
+from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 
-MSG_REQUIRED = "请填写{label}。"
-MSG_CHOOSE = "请选择{label}。"
-MSG_INVALID_DATE = "{label}格式不正确，请按“年-月-日”填写，例如 2025-03-01。"
-MSG_INVALID_CHOICE = "{label}的选项无效，请重新选择。"
-MSG_INVALID_NUMBER = "{label}应当是整数。"
-MSG_MIN_VALUE = "{label}不能小于{limit}。"
-MSG_DATE_RANGE = "开始日期不能晚于结束日期。"
-MSG_EMPTY_FILE = "上传的文件为空。"
+MSG_REQUIRED = _("请填写{label}。")
+MSG_CHOOSE = _("请选择{label}。")
+MSG_INVALID_DATE = _("{label}格式不正确，请按“年-月-日”填写，例如 2025-03-01。")
+MSG_INVALID_CHOICE = _("{label}的选项无效，请重新选择。")
+MSG_INVALID_NUMBER = _("{label}应当是整数。")
+MSG_MIN_VALUE = _("{label}不能小于{limit}。")
+MSG_DATE_RANGE = _("开始日期不能晚于结束日期。")
+MSG_EMPTY_FILE = _("上传的文件为空。")
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -68,7 +70,10 @@ def condition_choices() -> list[tuple[str, str]]:
     for role, conditions in _version().conditions.items():
         for condition in conditions:
             roles_of.setdefault(condition, []).append(role)
-    return [(c, f"{c}（{'、'.join(roles)}）") for c, roles in roles_of.items()]
+    return [
+        (c, gettext("{name}（{detail}）").format(name=c, detail=join_list(roles)))
+        for c, roles in roles_of.items()
+    ]
 
 
 def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -290,7 +295,8 @@ class ClueForm(CaseForm):
 
 
 def _person_label(person: Person) -> str:
-    return f"{person.name}（{person.unit.name}{' ' + person.post if person.post else ''}）"
+    detail = f"{person.unit.name} {person.post}" if person.post else person.unit.name
+    return gettext("{name}（{detail}）").format(name=person.name, detail=detail)
 
 
 class PartyAddForm(CaseForm):
@@ -412,7 +418,8 @@ class ConflictForm(CaseForm):
 
 def _user_label(user: Any) -> str:
     org = getattr(user, "organisation", None)
-    return f"{user}（{org.name if org else ''} {user.get_role_display()}）"
+    detail = f"{org.name if org else ''} {user.get_role_display()}"
+    return gettext("{name}（{detail}）").format(name=user, detail=detail)
 
 
 class OpinionForm(CaseForm):
@@ -465,7 +472,7 @@ class TeamForm(CaseForm):
         def label(user: Any) -> str:
             text = _user_label(user)
             if reasons.get(user.pk):
-                text += f" — 应当回避：{reasons[user.pk]}"
+                text += gettext(" — 应当回避：{reason}").format(reason=reasons[user.pk])
             return text
 
         for name in ("members", "leader"):
@@ -475,7 +482,9 @@ class TeamForm(CaseForm):
             # Adding one member to a formed team.
             self.fields["members"] = forms.ModelChoiceField(label=_("新增成员"), queryset=users)
             self.fields["members"].label_from_instance = label
-            self.fields["members"].error_messages["required"] = MSG_CHOOSE.format(label="新增成员")
+            self.fields["members"].error_messages["required"] = MSG_CHOOSE.format(
+                label=_("新增成员")
+            )
             del self.fields["leader"]
 
     field_aliases = {"user": "members"}
@@ -534,7 +543,7 @@ class RefusalForm(CaseForm):
             self.initial.setdefault("held_on", timezone.localdate())
 
 
-def _measures_field(label: str = "措施", required: bool = False) -> forms.MultipleChoiceField:
+def _measures_field(label: object = _("措施"), required: bool = False) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         required=required,
@@ -556,14 +565,18 @@ class ReportForm(CaseForm):
             name = party.person.name
             prefix = f"p{party.pk}_"
             self.fields[prefix + "recommendation"] = forms.ChoiceField(
-                label=f"对{name}的建议",
+                label=gettext("对{name}的建议").format(name=name),
                 choices=Recommendation.choices,
                 widget=Radios(),
-                error_messages={"required": MSG_CHOOSE.format(label=f"对{name}的建议")},
+                error_messages={
+                    "required": MSG_CHOOSE.format(label=gettext("对{name}的建议").format(name=name))
+                },
             )
-            self.fields[prefix + "measures"] = _measures_field(f"建议{name}的措施")
+            self.fields[prefix + "measures"] = _measures_field(
+                gettext("建议{name}的措施").format(name=name)
+            )
             self.fields[prefix + "departure_reason"] = text_field(
-                f"{name}：偏离测算结果的理由",
+                gettext("{name}：偏离测算结果的理由").format(name=name),
                 required=False,
                 rows=2,
                 help_text=_("建议的措施不在测算结果范围内，或建议不予追究的，应当书面说明理由。"),
@@ -641,9 +654,13 @@ class MeetingForm(CaseForm):
         reasons = {p.pk: recusal_reason_for(case=case, person=p) for p in members}
 
         def label(person: Person) -> str:
-            text = f"{person.name}（{person.post}）" if person.post else person.name
+            text = (
+                gettext("{name}（{detail}）").format(name=person.name, detail=person.post)
+                if person.post
+                else person.name
+            )
             if reasons.get(person.pk):
-                text += f" — 应当回避：{reasons[person.pk]}"
+                text += gettext(" — 应当回避：{reason}").format(reason=reasons[person.pk])
             return text
 
         for name in ("members_present", "members_recused"):
@@ -687,9 +704,9 @@ class DecisionForm(CaseForm):
         self.fields["measures"].choices = measure_choices()
         meetings = case.meetings.order_by("-held_on", "-id")
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: (
-            f"{m.held_on:%Y-%m-%d} 常委会会议（同意{m.votes_for}票）"
-        )
+        self.fields["meeting"].label_from_instance = lambda m: gettext(
+            "{date} 常委会会议（同意{votes}票）"
+        ).format(date=f"{m.held_on:%Y-%m-%d}", votes=m.votes_for)
         if not self.is_bound and meetings:
             self.initial.setdefault("meeting", meetings[0].pk)
 

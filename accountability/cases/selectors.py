@@ -45,6 +45,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
 from accountability.cases import access
@@ -67,8 +69,8 @@ from accountability.cases.workflow import Role
 from accountability.common.errors import NotFound, PermissionDenied
 from accountability.people.models import Organisation, Person
 
-MSG_ADMIN_NO_CASES = "系统管理员、安全管理员和审计管理员不能查看案件内容（三员分立）。"
-MSG_INFORMANT_HIDDEN = "您无权查看举报人信息。"
+MSG_ADMIN_NO_CASES = _("系统管理员、安全管理员和审计管理员不能查看案件内容（三员分立）。")
+MSG_INFORMANT_HIDDEN = _("您无权查看举报人信息。")
 DEADLINE_WINDOW_DAYS = 7
 
 
@@ -320,18 +322,18 @@ class DecisionStatus:
 def decision_status(*, decision: Decision, today: date | None = None) -> DecisionStatus:
     today = today or timezone.localdate()
     if decision.outcome == Outcome.REVOKED:
-        return DecisionStatus("revoked", "已撤销")
+        return DecisionStatus("revoked", gettext("已撤销"))
     if decision_is_final(decision=decision, today=today):
-        return DecisionStatus("final", "已生效", decision_final_on(decision=decision))
+        return DecisionStatus("final", gettext("已生效"), decision_final_on(decision=decision))
     if decision.appeals.filter(status=Appeal.Status.PENDING).exists():
-        return DecisionStatus("appealing", "申诉复查中")
+        return DecisionStatus("appealing", gettext("申诉复查中"))
     if decision.issued_on is None:
-        return DecisionStatus("awaiting_issue", "待印发决定文书")
+        return DecisionStatus("awaiting_issue", gettext("待印发决定文书"))
     if decision.appeal_deadline is None:
-        return DecisionStatus("awaiting_delivery", "待送达本人")
+        return DecisionStatus("awaiting_delivery", gettext("待送达本人"))
     return DecisionStatus(
         "appeal_period",
-        f"申诉期内（至{decision.appeal_deadline.isoformat()}）",
+        gettext("申诉期内（至{date}）").format(date=decision.appeal_deadline.isoformat()),
         decision.appeal_deadline,
     )
 
@@ -449,18 +451,18 @@ class WorkQueue:
     closing: list[WorkItem] = field(default_factory=list)
 
     SECTIONS = (
-        ("approvals", "待审批线索"),
-        ("teams", "待成立调查组"),
-        ("hearings", "待听取陈述申辩"),
-        ("reports", "待提交调查报告"),
-        ("meetings", "待常委会研究决定"),
-        ("issues", "待印发决定文书"),
-        ("deliveries", "待送达"),
-        ("archiving", "待归档备案"),
-        ("deadlines", "7日内到期"),
-        ("overdue_rectifications", "整改逾期"),
-        ("appeals", "待复查申诉"),
-        ("closing", "可办结"),
+        ("approvals", _("待审批线索")),
+        ("teams", _("待成立调查组")),
+        ("hearings", _("待听取陈述申辩")),
+        ("reports", _("待提交调查报告")),
+        ("meetings", _("待常委会研究决定")),
+        ("issues", _("待印发决定文书")),
+        ("deliveries", _("待送达")),
+        ("archiving", _("待归档备案")),
+        ("deadlines", _("7日内到期")),
+        ("overdue_rectifications", _("整改逾期")),
+        ("appeals", _("待复查申诉")),
+        ("closing", _("可办结")),
     )
 
     def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
@@ -485,25 +487,33 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
         A = wf.Action
         if A.CLUE_APPROVE in possible:
             queue.approvals.append(
-                WorkItem("approval", "审批问题线索", case, due_on=case.received_on)
+                WorkItem("approval", gettext("审批问题线索"), case, due_on=case.received_on)
             )
         if A.TEAM_FORM in possible:
-            queue.teams.append(WorkItem("team", "成立调查组", case))
+            queue.teams.append(WorkItem("team", gettext("成立调查组"), case))
         if A.HEARING_RECORD in possible:
             heard = Hearing.objects.filter(party=OuterRef("pk"))
             for party in case.parties.select_related("person").filter(~Exists(heard)):
                 queue.hearings.append(
-                    WorkItem("hearing", f"听取{party.person.name}的陈述和申辩", case, party)
+                    WorkItem(
+                        "hearing",
+                        gettext("听取{name}的陈述和申辩").format(name=party.person.name),
+                        case,
+                        party,
+                    )
                 )
         if A.REPORT_SUBMIT in possible:
-            queue.reports.append(WorkItem("report", "提交调查报告", case))
+            queue.reports.append(WorkItem("report", gettext("提交调查报告"), case))
         if A.DECISION_RECORD in possible:
-            queue.meetings.append(WorkItem("meeting", "记录常委会会议和决定", case))
+            queue.meetings.append(WorkItem("meeting", gettext("记录常委会会议和决定"), case))
         if A.DECISION_ISSUE in possible:
             for decision in Decision.objects.filter(party__case=case, issued_on__isnull=True):
                 queue.issues.append(
                     WorkItem(
-                        "issue", f"印发{decision.party.person.name}的决定文书", case, decision.party
+                        "issue",
+                        gettext("印发{name}的决定文书").format(name=decision.party.person.name),
+                        case,
+                        decision.party,
                     )
                 )
         if A.DELIVERY_RECORD in possible:
@@ -516,19 +526,23 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                         queue.deliveries.append(
                             WorkItem(
                                 "delivery",
-                                f"向{decision.party.person.name}的{recipient.label}送达决定"
+                                gettext("向{name}的{recipient}送达决定").format(
+                                    name=decision.party.person.name, recipient=recipient.label
+                                )
                                 if recipient == Delivery.Recipient.UNIT
-                                else f"向{decision.party.person.name}本人送达决定",
+                                else gettext("向{name}本人送达决定").format(
+                                    name=decision.party.person.name
+                                ),
                                 case,
                                 decision.party,
                             )
                         )
         if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
-            queue.archiving.append(WorkItem("archive", "归入干部个人档案", case))
+            queue.archiving.append(WorkItem("archive", gettext("归入干部个人档案"), case))
         if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
-            queue.archiving.append(WorkItem("filing", "报市纪委备案", case))
+            queue.archiving.append(WorkItem("filing", gettext("报市纪委备案"), case))
         if A.CASE_CLOSE in possible and _closable(case, today):
-            queue.closing.append(WorkItem("close", "办结", case))
+            queue.closing.append(WorkItem("close", gettext("办结"), case))
         handles = bool(access.case_roles(case=case, user=user) - {str(Role.TEAM_MEMBER)})
         if handles:
             for decision in Decision.objects.filter(
@@ -538,7 +552,7 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                     queue.deadlines.append(
                         WorkItem(
                             "appeal_deadline",
-                            f"{decision.party.person.name}的申诉期限届满",
+                            gettext("{name}的申诉期限届满").format(name=decision.party.person.name),
                             case,
                             decision.party,
                             due_on=decision.appeal_deadline,
@@ -554,7 +568,7 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                     queue.overdue_rectifications.append(
                         WorkItem(
                             "rectification_overdue",
-                            f"{name}的整改已逾期",
+                            gettext("{name}的整改已逾期").format(name=name),
                             case,
                             row.decision.party,
                             due_on=row.deadline,
@@ -565,7 +579,7 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                     queue.deadlines.append(
                         WorkItem(
                             "rectification_deadline",
-                            f"{name}的整改期限届满",
+                            gettext("{name}的整改期限届满").format(name=name),
                             case,
                             row.decision.party,
                             due_on=row.deadline,
@@ -584,7 +598,7 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
             queue.appeals.append(
                 WorkItem(
                     "appeal",
-                    f"复查{party.person.name}的申诉",
+                    gettext("复查{name}的申诉").format(name=party.person.name),
                     party.case,
                     party,
                     due_on=appeal.received_on,

@@ -84,6 +84,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
 from accountability.cases import access
@@ -116,111 +118,114 @@ from accountability.cases.models import (
 )
 from accountability.cases.workflow import Action, Role
 from accountability.common.errors import DomainError, PermissionDenied
+from accountability.common.i18n import join_list, source_language
 from accountability.people.models import Organisation, Person
 
 # ---------------------------------------------------------------------------------------------
 # Messages (exact texts asserted by the tests)
 
-MSG_REQUIRED = "请填写{label}。"
-MSG_FUTURE_DATE = "{label}不能晚于今天。"
-MSG_DATE_ORDER = "{label}不能早于{other_label}（{other}）。"
-MSG_NO_COMMISSION = "您的账号未归属任何纪检监察机关，不能登记问题线索。"
-MSG_REGISTER_ROLE = "只有纪检监察干部监督室工作人员可以登记问题线索（第十三条第(一)项）。"
-MSG_ORGAN_NOT_OWN = "只能以本机关（{organ}）名义登记问题线索。"
-MSG_SOURCE = "线索来源应为：群众信访举报、媒体曝光、工作发现、领导批示（第十三条第(一)项）。"
-MSG_PARTY_DUPLICATE = "{name}已是本案被调查人。"
-MSG_PARTY_AUTHORITY = (
+MSG_REQUIRED = _("请填写{label}。")
+MSG_FUTURE_DATE = _("{label}不能晚于今天。")
+MSG_DATE_ORDER = _("{label}不能早于{other_label}（{other}）。")
+MSG_NO_COMMISSION = _("您的账号未归属任何纪检监察机关，不能登记问题线索。")
+MSG_REGISTER_ROLE = _("只有纪检监察干部监督室工作人员可以登记问题线索（第十三条第(一)项）。")
+MSG_ORGAN_NOT_OWN = _("只能以本机关（{organ}）名义登记问题线索。")
+MSG_SOURCE = _("线索来源应为：群众信访举报、媒体曝光、工作发现、领导批示（第十三条第(一)项）。")
+MSG_PARTY_DUPLICATE = _("{name}已是本案被调查人。")
+MSG_PARTY_AUTHORITY = _(
     "{name}的干部管理机关为{organ}，不在{handling}的管理权限内"
     "（第十一条：责任追究按照干部管理权限分级负责）。"
 )
-MSG_PARTY_OTHER_CASE = "所选被调查人不属于本案。"
-MSG_RESPONSIBILITY_KIND = "责任类型应为：主要领导责任、重要领导责任、直接责任（第九条）。"
-MSG_RESPONSIBILITY_SCOPE = "应当分清集体责任和个人责任（第九条）。"
-MSG_NO_PARTY = "案件尚未添加被调查人，不能{action}。"
-MSG_CONFLICT_WHO = "请选择需要回避的人员或账号。"
-MSG_CONFLICT_KIND = "回避事由应为：{kinds}。"
-MSG_TAKE_OVER_AUTHORITY = "只有{organ}的上级纪检监察机关可以直接追究本案（第十一条）。"
-MSG_TAKE_OVER_LEADING = (
+MSG_PARTY_OTHER_CASE = _("所选被调查人不属于本案。")
+MSG_RESPONSIBILITY_KIND = _("责任类型应为：主要领导责任、重要领导责任、直接责任（第九条）。")
+MSG_RESPONSIBILITY_SCOPE = _("应当分清集体责任和个人责任（第九条）。")
+MSG_NO_PARTY = _("案件尚未添加被调查人，不能{action}。")
+MSG_CONFLICT_WHO = _("请选择需要回避的人员或账号。")
+MSG_CONFLICT_KIND = _("回避事由应为：{kinds}。")
+MSG_TAKE_OVER_AUTHORITY = _("只有{organ}的上级纪检监察机关可以直接追究本案（第十一条）。")
+MSG_TAKE_OVER_LEADING = _(
     "第十一条：上级纪检监察机关只可直接对下级纪检监察机关领导干部进行责任追究；"
     "本案被调查人中没有领导干部。"
 )
-MSG_TEAM_EMPTY = "调查组至少应有一名成员。"
-MSG_TEAM_LEADER = "调查组组长应当是调查组成员。"
-MSG_TEAM_INELIGIBLE = "{user}的角色为“{role}”，不能参加调查组。"
-MSG_TEAM_ALREADY = "{user}已是调查组成员。"
-MSG_RECUSAL_PARTY = "{user}是本案被调查人，应当回避，不能{what}。"
-MSG_RECUSAL_CONFLICT = "{user}已登记回避事由“{kind}”{note}，应当回避，不能{what}。"
-WHAT_TEAM = "参加调查组"
-WHAT_ACT = "执行“{action}”"
-MSG_FACTS_INCOMPLETE = "{name}的责任事实尚未认定（责任主体类别、情形、情节），不能提交调查报告。"
-MSG_FINDING_MISSING = "调查报告缺少对{name}的认定和建议。"
-MSG_FINDING_DUPLICATE = "调查报告对{name}的认定重复。"
-MSG_RECOMMENDATION = "建议应为“追究”或“不予追究”。"
-MSG_MEASURES_REQUIRED = "{name}：追究责任的，应当至少选择一项措施。"
-MSG_MEASURES_NOT_ALLOWED = "{name}：不予追究的，不应选择措施。"
-MSG_MEASURE_UNKNOWN = "{name}：“{measure}”不是规定的措施。可选措施：{allowed}。"
-MSG_DEPARTURE = (
+MSG_TEAM_EMPTY = _("调查组至少应有一名成员。")
+MSG_TEAM_LEADER = _("调查组组长应当是调查组成员。")
+MSG_TEAM_INELIGIBLE = _("{user}的角色为“{role}”，不能参加调查组。")
+MSG_TEAM_ALREADY = _("{user}已是调查组成员。")
+MSG_RECUSAL_PARTY = _("{user}是本案被调查人，应当回避，不能{what}。")
+MSG_RECUSAL_CONFLICT = _("{user}已登记回避事由“{kind}”{note}，应当回避，不能{what}。")
+WHAT_TEAM = _("参加调查组")
+WHAT_ACT = _("执行“{action}”")
+MSG_FACTS_INCOMPLETE = _("{name}的责任事实尚未认定（责任主体类别、情形、情节），不能提交调查报告。")
+MSG_FINDING_MISSING = _("调查报告缺少对{name}的认定和建议。")
+MSG_FINDING_DUPLICATE = _("调查报告对{name}的认定重复。")
+MSG_RECOMMENDATION = _("建议应为“追究”或“不予追究”。")
+MSG_MEASURES_REQUIRED = _("{name}：追究责任的，应当至少选择一项措施。")
+MSG_MEASURES_NOT_ALLOWED = _("{name}：不予追究的，不应选择措施。")
+MSG_MEASURE_UNKNOWN = _("{name}：“{measure}”不是规定的措施。可选措施：{allowed}。")
+MSG_DEPARTURE = _(
     "{name}：所选措施（{measures}）不在测算结果的措施范围（{allowed}）内，应当书面说明偏离理由。"
 )
-MSG_DEPARTURE_NOT_PURSUE = (
+MSG_DEPARTURE_NOT_PURSUE = _(
     "{name}：测算结果为追究责任（可选措施：{allowed}），不予追究的应当书面说明理由。"
 )
-MSG_MEMBERS_PRESENT = "请选择到会的常委会成员。"
-MSG_TOO_MANY_PRESENT = "到会成员（{n}人）多于常委会成员数（{size}人）。"
-MSG_QUORUM = (
+MSG_MEMBERS_PRESENT = _("请选择到会的常委会成员。")
+MSG_TOO_MANY_PRESENT = _("到会成员（{n}人）多于常委会成员数（{size}人）。")
+MSG_QUORUM = _(
     "参加表决的常委会成员{n}人，未达到规定人数（{rule}：常委会{size}人，至少{required}人），"
     "不能作出决定。"
 )
-MSG_VOTES_TOTAL = "表决票数合计{total}票，应当等于参加表决的成员数{n}人。"
-MSG_VOTE_RECUSAL_PARTY = "常委会成员{name}是本案被调查人，应当回避，不能参加表决。"
-MSG_VOTE_RECUSAL_CONFLICT = "常委会成员{name}已登记回避事由“{kind}”{note}，应当回避，不能参加表决。"
+MSG_VOTES_TOTAL = _("表决票数合计{total}票，应当等于参加表决的成员数{n}人。")
+MSG_VOTE_RECUSAL_PARTY = _("常委会成员{name}是本案被调查人，应当回避，不能参加表决。")
+MSG_VOTE_RECUSAL_CONFLICT = _(
+    "常委会成员{name}已登记回避事由“{kind}”{note}，应当回避，不能参加表决。"
+)
 MSG_RECUSAL_SELF = "本人申请回避"
-MSG_MEETING_OTHER_CASE = "所选会议不是本案的常委会会议。"
-MSG_MOTION_FAILED = (
+MSG_MEETING_OTHER_CASE = _("所选会议不是本案的常委会会议。")
+MSG_MOTION_FAILED = _(
     "常委会表决未获通过（同意{votes}票，应当超过常委会成员半数，至少{required}票），"
     "不能据此作出决定。"
 )
-MSG_NOT_HEARD = (
+MSG_NOT_HEARD = _(
     "{name}：尚未听取本人陈述和申辩，也没有拒绝陈述申辩的记录，不能作出决定（第十三条第(二)项）。"
 )
-MSG_ALREADY_DECIDED = "{name}的决定已经作出；改变决定应当通过申诉复查。"
-MSG_OUTCOME = "决定应为“追究”或“不予追究”。"
-MSG_RECTIFICATION_DEADLINE = "{name}：决定责令限期整改的，应当确定整改期限。"
-MSG_RECTIFICATION_DEADLINE_ORDER = "整改期限应当晚于决定日期（{decided}）。"
-MSG_ALREADY_ISSUED = "{name}的决定文书已经印发（{number}）。"
-MSG_RECIPIENT = "受送达人应为：被追究责任者本人、所在单位。"
-MSG_MANNER = "送达方式应为：{allowed}。"
-MSG_ALREADY_DELIVERED = "{name}的决定已于{date}送达{recipient}。"
-MSG_ALREADY_ARCHIVED = "本案材料已于{date}归入干部个人档案。"
-MSG_ALREADY_FILED = "本案已于{date}报市纪委备案。"
-MSG_APPEAL_NOT_PURSUED = (
+MSG_ALREADY_DECIDED = _("{name}的决定已经作出；改变决定应当通过申诉复查。")
+MSG_OUTCOME = _("决定应为“追究”或“不予追究”。")
+MSG_RECTIFICATION_DEADLINE = _("{name}：决定责令限期整改的，应当确定整改期限。")
+MSG_RECTIFICATION_DEADLINE_ORDER = _("整改期限应当晚于决定日期（{decided}）。")
+MSG_ALREADY_ISSUED = _("{name}的决定文书已经印发（{number}）。")
+MSG_RECIPIENT = _("受送达人应为：被追究责任者本人、所在单位。")
+MSG_MANNER = _("送达方式应为：{allowed}。")
+MSG_ALREADY_DELIVERED = _("{name}的决定已于{date}送达{recipient}。")
+MSG_ALREADY_ARCHIVED = _("本案材料已于{date}归入干部个人档案。")
+MSG_ALREADY_FILED = _("本案已于{date}报市纪委备案。")
+MSG_APPEAL_NOT_PURSUED = _(
     "{name}的决定为“{outcome}”，不是责任追究决定，没有可申诉的事项（第十六条）。"
 )
-MSG_APPEAL_NOT_DELIVERED = (
+MSG_APPEAL_NOT_DELIVERED = _(
     "{name}的决定尚未记录向本人送达，无法计算申诉期限（第十六条：自接到处理决定之日起15日内）。"
 )
-MSG_APPEAL_NOT_WRITTEN = "申诉应当以书面形式提出（第十六条）。"
-MSG_APPEAL_PENDING_EXISTS = "{name}已有一件申诉待复查（{date}收到）。"
-MSG_APPEAL_REVIEWED_EXISTS = "{name}的申诉已于{date}复查完毕，不能再次登记。"
-MSG_APPEAL_MANNER = "申诉提交方式应为：当面递交、邮寄。"
-MSG_APPEAL_POSTMARK = "邮寄申诉应当填写邮戳日期（以邮戳日期计算是否逾期）。"
-MSG_APPEAL_POSTMARK_ORDER = "邮戳日期不能晚于收到申诉日期。"
-MSG_APPEAL_BEFORE_DELIVERY = "申诉日期不能早于本人接到决定的日期（{date}）。"
-MSG_REVIEWING_ORGAN = "复查机关应为作出决定的机关（{organ}）或其上级机关（第十六条）。"
-MSG_REVIEWER_ORGAN = "本申诉由{organ}复查，您不能记录复查结果（第十六条）。"
-MSG_APPEAL_NOT_PENDING = "该申诉当前状态为“{status}”，不能记录复查结果。"
-MSG_REVIEW_OUTCOME = "复查结果应为：维持原决定、变更原决定、撤销原决定。"
-MSG_REVIEW_MEASURES = "变更原决定的，应当填写变更后的措施；改为不予追究的，请选择撤销原决定。"
-MSG_REVIEW_SAME = "变更后的措施与原决定相同；不改变的，请选择维持原决定。"
-MSG_RECTIFICATION_CLOSED = "该整改事项已{status}，不能再次记录。"
-MSG_RECTIFICATION_DONE = "完成"
-MSG_RECTIFICATION_CANCELLED = "撤销"
-MSG_CLOSE_APPEAL_PENDING = "{name}的申诉尚待复查，不能办结。"
-MSG_CLOSE_NOT_FINAL = "{name}的决定尚未生效（申诉期限至{deadline}届满），不能办结。"
-MSG_CLOSE_NOT_DELIVERED = "{name}的决定尚未送达本人，不能办结。"
-MSG_CLOSE_RECTIFICATION = "{name}的责令限期整改尚未完成（整改期限{deadline}），不能办结。"
-MSG_ATTACHMENT_EMPTY = "上传的文件为空。"
-MSG_ATTACHMENT_TOO_LARGE = "附件不能超过{mb}MB。"
+MSG_APPEAL_NOT_WRITTEN = _("申诉应当以书面形式提出（第十六条）。")
+MSG_APPEAL_PENDING_EXISTS = _("{name}已有一件申诉待复查（{date}收到）。")
+MSG_APPEAL_REVIEWED_EXISTS = _("{name}的申诉已于{date}复查完毕，不能再次登记。")
+MSG_APPEAL_MANNER = _("申诉提交方式应为：当面递交、邮寄。")
+MSG_APPEAL_POSTMARK = _("邮寄申诉应当填写邮戳日期（以邮戳日期计算是否逾期）。")
+MSG_APPEAL_POSTMARK_ORDER = _("邮戳日期不能晚于收到申诉日期。")
+MSG_APPEAL_BEFORE_DELIVERY = _("申诉日期不能早于本人接到决定的日期（{date}）。")
+MSG_REVIEWING_ORGAN = _("复查机关应为作出决定的机关（{organ}）或其上级机关（第十六条）。")
+MSG_REVIEWER_ORGAN = _("本申诉由{organ}复查，您不能记录复查结果（第十六条）。")
+MSG_APPEAL_NOT_PENDING = _("该申诉当前状态为“{status}”，不能记录复查结果。")
+MSG_REVIEW_OUTCOME = _("复查结果应为：维持原决定、变更原决定、撤销原决定。")
+MSG_REVIEW_MEASURES = _("变更原决定的，应当填写变更后的措施；改为不予追究的，请选择撤销原决定。")
+MSG_REVIEW_SAME = _("变更后的措施与原决定相同；不改变的，请选择维持原决定。")
+MSG_RECTIFICATION_CLOSED = _("该整改事项已{status}，不能再次记录。")
+MSG_RECTIFICATION_DONE = _("完成")
+MSG_RECTIFICATION_CANCELLED = _("撤销")
+MSG_CLOSE_APPEAL_PENDING = _("{name}的申诉尚待复查，不能办结。")
+MSG_CLOSE_NOT_FINAL = _("{name}的决定尚未生效（申诉期限至{deadline}届满），不能办结。")
+MSG_CLOSE_NOT_DELIVERED = _("{name}的决定尚未送达本人，不能办结。")
+MSG_CLOSE_RECTIFICATION = _("{name}的责令限期整改尚未完成（整改期限{deadline}），不能办结。")
+MSG_ATTACHMENT_EMPTY = _("上传的文件为空。")
+MSG_ATTACHMENT_TOO_LARGE = _("附件不能超过{mb}MB。")
 
 LATE_REJECTION_NOTE = "逾期申诉，未说明正当理由，不予受理（第十六条）。"
 RECTIFICATION_CANCEL_REASON = "申诉复查{outcome}，不再责令限期整改。"
@@ -406,7 +411,7 @@ recusal_reason = access.recusal_reason
 
 
 def _conflict_note(conflict: ConflictDeclaration) -> str:
-    return f"（{conflict.note}）" if conflict.note else ""
+    return gettext("（{note}）").format(note=conflict.note) if conflict.note else ""
 
 
 def _recusal_error(case: Case, user: Any, *, what: str, field: str | None) -> DomainError | None:
@@ -445,7 +450,7 @@ def _check_team_recusal(case: Case, user: Any) -> None:
 
 
 def _next_number(year: int) -> str:
-    sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"镇纪干监〔{year}〕{sequence.last}号"
@@ -467,7 +472,7 @@ def _validate_measures(name: str, measures: Sequence[str], *, on: date, pursue: 
     for measure in chosen:
         if measure not in known:
             raise DomainError(
-                MSG_MEASURE_UNKNOWN.format(name=name, measure=measure, allowed="、".join(known)),
+                MSG_MEASURE_UNKNOWN.format(name=name, measure=measure, allowed=join_list(known)),
                 field="measures",
                 code="measures",
             )
@@ -486,9 +491,9 @@ def _check_departure(
     """Whether the choice departs from the assessment; a departure needs ``reason``."""
     departs = case_facts.departs(assessment, pursue=pursue, measures=measures)
     if departs and not reason.strip():
-        allowed = "、".join(case_facts.open_measures(assessment))
+        allowed = join_list(case_facts.open_measures(assessment))
         message = (
-            MSG_DEPARTURE.format(name=name, measures="、".join(measures), allowed=allowed)
+            MSG_DEPARTURE.format(name=name, measures=join_list(measures), allowed=allowed)
             if pursue
             else MSG_DEPARTURE_NOT_PURSUE.format(name=name, allowed=allowed)
         )
@@ -557,8 +562,8 @@ def clue_register(
         )
     if source not in Case.Source.values:
         raise DomainError(MSG_SOURCE, field="source", code="choice")
-    summary = _text(summary, field="summary", label="问题线索摘要")
-    received_on = _day(received_on, field="received_on", label="收到线索日期")
+    summary = _text(summary, field="summary", label=gettext("问题线索摘要"))
+    received_on = _day(received_on, field="received_on", label=gettext("收到线索日期"))
     case = Case.objects.create(
         number=_next_number(received_on.year),
         source=source,
@@ -707,7 +712,7 @@ def party_facts_update(
             raise DomainError(MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice")
         party.responsibility_scope = responsibility_scope
     if occurred_on is not None:
-        _day(occurred_on, field="occurred_on", label="行为发生日期")
+        _day(occurred_on, field="occurred_on", label=gettext("行为发生日期"))
     before = {
         name: getattr(party, name)
         for name in (
@@ -780,7 +785,7 @@ def conflict_declare(
     if user is None and person is None:
         raise DomainError(MSG_CONFLICT_WHO, field="user", code="required")
     if kind not in ConflictDeclaration.Kind.values:
-        kinds = "、".join(str(label) for label in ConflictDeclaration.Kind.labels)
+        kinds = join_list(ConflictDeclaration.Kind.labels)
         raise DomainError(MSG_CONFLICT_KIND.format(kinds=kinds), field="kind", code="choice")
     conflict = ConflictDeclaration.objects.create(
         case=locked,
@@ -792,8 +797,10 @@ def conflict_declare(
     )
     accounts = {u.pk for u in (user, getattr(person, "account", None)) if u is not None}
     if accounts:
+        with source_language():
+            leave_reason = f"回避：{conflict.get_kind_display()}"
         TeamMembership.objects.filter(case=locked, user_id__in=accounts, left_on=None).update(
-            left_on=_today(), leave_reason=f"回避：{conflict.get_kind_display()}"
+            left_on=_today(), leave_reason=leave_reason
         )
     _finish(
         locked,
@@ -840,7 +847,7 @@ def clue_approve(*, case: Case, actor: Any, opinion: str, request: Any = None) -
     """按程序报批受理: the head of the office or the leader approves the handling opinion."""
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.CLUE_APPROVE)
-    opinion = _text(opinion, field="opinion", label="审批意见")
+    opinion = _text(opinion, field="opinion", label=gettext("审批意见"))
     if not locked.parties.exists():
         raise DomainError(
             MSG_NO_PARTY.format(action=transition.label), field="parties", code="no_party"
@@ -865,7 +872,7 @@ def clue_reject(*, case: Case, actor: Any, reason: str, request: Any = None) -> 
     """不予受理, with the reason; the case ends there."""
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.CLUE_REJECT)
-    reason = _text(reason, field="reason", label="不予受理理由")
+    reason = _text(reason, field="reason", label=gettext("不予受理理由"))
     locked.rejection_reason = reason
     locked.approved_by = actor
     locked.approved_on = _today()
@@ -896,7 +903,7 @@ def case_take_over(*, case: Case, actor: Any, reason: str, request: Any = None) 
             code="role_not_allowed",
         )
     transition = _authorise(locked, actor, Action.CASE_TAKE_OVER, extra_roles={Role.CITY_OFFICER})
-    reason = _text(reason, field="reason", label="直接追究理由")
+    reason = _text(reason, field="reason", label=gettext("直接追究理由"))
     roles = {p.role or p.person.role for p in locked.parties.select_related("person")}
     if not roles & LEADING_ROLES:
         raise DomainError(MSG_TAKE_OVER_LEADING, field="parties", code="leading_cadre")
@@ -1003,8 +1010,8 @@ def evidence_add(
     """Record a piece of evidence, optionally with its file and the person it concerns."""
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.EVIDENCE_ADD)
-    title = _text(title, field="title", label="证据名称")
-    collected_on = _day(collected_on, field="collected_on", label="取得日期")
+    title = _text(title, field="title", label=gettext("证据名称"))
+    collected_on = _day(collected_on, field="collected_on", label=gettext("取得日期"))
     if party is not None:
         _party_of(locked, party)
     attachment = _store_file(locked, actor, file, title) if file is not None else None
@@ -1044,8 +1051,8 @@ def hearing_record(
     """听取陈述和申辩 (13(2)): the person's statement and defence."""
     case = _lock(party.case)
     transition = _authorise(case, actor, Action.HEARING_RECORD)
-    statement = _text(statement, field="statement", label="本人陈述")
-    held_on = _day(held_on, field="held_on", label="谈话日期")
+    statement = _text(statement, field="statement", label=gettext("本人陈述"))
+    held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
     hearing = Hearing.objects.create(
         party=party,
         held_on=held_on,
@@ -1074,8 +1081,10 @@ def hearing_refusal_record(
     """The record that the person refused to make a statement or defence."""
     case = _lock(party.case)
     transition = _authorise(case, actor, Action.HEARING_REFUSAL_RECORD)
-    refusal_record = _text(refusal_record, field="refusal_record", label="拒绝陈述申辩的记录")
-    held_on = _day(held_on, field="held_on", label="谈话日期")
+    refusal_record = _text(
+        refusal_record, field="refusal_record", label=gettext("拒绝陈述申辩的记录")
+    )
+    held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
     hearing = Hearing.objects.create(
         party=party,
         held_on=held_on,
@@ -1126,7 +1135,7 @@ def report_submit(
     """
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.REPORT_SUBMIT)
-    summary = _text(summary, field="summary", label="调查情况")
+    summary = _text(summary, field="summary", label=gettext("调查情况"))
     parties = list(locked.parties.select_related("person"))
     if not parties:
         raise DomainError(
@@ -1150,7 +1159,7 @@ def report_submit(
                 code="duplicate",
             )
         given[item.party.pk] = item
-    today = _day(submitted_on or _today(), field="submitted_on", label="报告日期")
+    today = _day(submitted_on or _today(), field="submitted_on", label=gettext("报告日期"))
     report = InvestigationReport.objects.create(
         case=locked,
         number=locked.reports.count() + 1,
@@ -1211,7 +1220,7 @@ def report_return(*, case: Case, actor: Any, reason: str, request: Any = None) -
     """退回补充调查: the report goes back to the team, which reports again."""
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.REPORT_RETURN)
-    reason = _text(reason, field="reason", label="退回理由")
+    reason = _text(reason, field="reason", label=gettext("退回理由"))
     report = locked.reports.order_by("-number").first()
     if report is not None:
         report.returned_at = timezone.now()
@@ -1274,9 +1283,9 @@ def meeting_record(
     held_on = _day(
         held_on,
         field="held_on",
-        label="会议日期",
+        label=gettext("会议日期"),
         not_before=reported_on,
-        not_before_label="调查报告提交日期",
+        not_before_label=gettext("调查报告提交日期"),
     )
     present = list({p.pk: p for p in members_present}.values())
     if not present:
@@ -1334,11 +1343,9 @@ def meeting_record(
     )
     meeting.members_present.set(present)
     for person in recused:
-        MeetingRecusal.objects.create(
-            meeting=meeting,
-            person=person,
-            reason=recusal_reason(locked, person=person) or MSG_RECUSAL_SELF,
-        )
+        with source_language():
+            recusal = recusal_reason(locked, person=person) or MSG_RECUSAL_SELF
+        MeetingRecusal.objects.create(meeting=meeting, person=person, reason=recusal)
     _finish(
         locked,
         transition,
@@ -1424,9 +1431,9 @@ def decision_record(
     decided_on = _day(
         decided_on or meeting.held_on,
         field="decided_on",
-        label="决定日期",
+        label=gettext("决定日期"),
         not_before=meeting.held_on,
-        not_before_label="会议日期",
+        not_before_label=gettext("会议日期"),
     )
     pursue = outcome == Outcome.PURSUE
     chosen = _validate_measures(name, measures, on=decided_on, pursue=pursue)
@@ -1514,13 +1521,13 @@ def decision_mark_issued(
             field="document_number",
             code="issued",
         )
-    number = _text(document_number, field="document_number", label="决定文书字号")
+    number = _text(document_number, field="document_number", label=gettext("决定文书字号"))
     issued_on = _day(
         issued_on or _today(),
         field="issued_on",
-        label="印发日期",
+        label=gettext("印发日期"),
         not_before=locked.decided_on,
-        not_before_label="决定日期",
+        not_before_label=gettext("决定日期"),
     )
     locked.document_number = number
     locked.issued_on = issued_on
@@ -1576,7 +1583,7 @@ def delivery_record(
     if recipient not in Delivery.Recipient.values:
         raise DomainError(MSG_RECIPIENT, field="recipient", code="choice")
     if manner not in Delivery.Manner.values:
-        allowed = "、".join(str(label) for label in Delivery.Manner.labels)
+        allowed = join_list(Delivery.Manner.labels)
         raise DomainError(MSG_MANNER.format(allowed=allowed), field="manner", code="choice")
     existing = locked.deliveries.filter(recipient=recipient).first()
     if existing is not None:
@@ -1592,9 +1599,9 @@ def delivery_record(
     delivered_on = _day(
         delivered_on,
         field="delivered_on",
-        label="送达日期",
+        label=gettext("送达日期"),
         not_before=locked.issued_on,
-        not_before_label="印发日期",
+        not_before_label=gettext("印发日期"),
     )
     delivery = Delivery.objects.create(
         decision=locked,
@@ -1662,9 +1669,9 @@ def archive_record(
     archived_on = _day(
         archived_on,
         field="archived_on",
-        label="归档日期",
+        label=gettext("归档日期"),
         not_before=_latest_decision_date(locked),
-        not_before_label="决定日期",
+        not_before_label=gettext("决定日期"),
     )
     record = ArchiveRecord.objects.create(
         case=locked,
@@ -1712,9 +1719,9 @@ def city_filing_record(
     filed_on = _day(
         filed_on,
         field="filed_on",
-        label="报备日期",
+        label=gettext("报备日期"),
         not_before=_latest_decision_date(locked),
-        not_before_label="决定日期",
+        not_before_label=gettext("决定日期"),
     )
     record = CityFiling.objects.create(
         case=locked,
@@ -1794,10 +1801,10 @@ def appeal_register(
             field="decision",
             code="reviewed",
         )
-    content = _text(content, field="content", label="申诉理由")
+    content = _text(content, field="content", label=gettext("申诉理由"))
     if manner not in Appeal.Manner.values:
         raise DomainError(MSG_APPEAL_MANNER, field="manner", code="choice")
-    received_on = _day(received_on, field="received_on", label="收到申诉日期")
+    received_on = _day(received_on, field="received_on", label=gettext("收到申诉日期"))
     delivered_on = person_delivery.delivered_on
     if manner == Appeal.Manner.POST:
         if postmark_on is None:
@@ -1909,13 +1916,13 @@ def appeal_review_record(
         )
     if outcome not in Appeal.ReviewOutcome.values:
         raise DomainError(MSG_REVIEW_OUTCOME, field="outcome", code="choice")
-    reason = _text(reason, field="reason", label="复查理由")
+    reason = _text(reason, field="reason", label=gettext("复查理由"))
     reviewed_on = _day(
         reviewed_on,
         field="reviewed_on",
-        label="复查日期",
+        label=gettext("复查日期"),
         not_before=appeal.received_on,
-        not_before_label="收到申诉日期",
+        not_before_label=gettext("收到申诉日期"),
     )
     name = decision.party.person.name
     current = decision.current_version
@@ -1969,11 +1976,12 @@ def appeal_review_record(
     decision.current_version = version
     decision.save(update_fields=["current_version"])
     if not keeps_rectification:
-        live.filter(completed_on__isnull=True).update(
-            cancelled_on=reviewed_on,
-            cancel_reason=RECTIFICATION_CANCEL_REASON.format(
+        with source_language():
+            cancel_reason = RECTIFICATION_CANCEL_REASON.format(
                 outcome=Appeal.ReviewOutcome(outcome).label
-            ),
+            )
+        live.filter(completed_on__isnull=True).update(
+            cancelled_on=reviewed_on, cancel_reason=cancel_reason
         )
     elif deadline is not None:
         Rectification.objects.create(decision=decision, deadline=deadline)
@@ -2027,13 +2035,13 @@ def rectification_complete(
             field="rectification",
             code="closed",
         )
-    evidence = _text(evidence, field="evidence", label="整改情况及佐证")
+    evidence = _text(evidence, field="evidence", label=gettext("整改情况及佐证"))
     completed_on = _day(
         completed_on,
         field="completed_on",
-        label="完成日期",
+        label=gettext("完成日期"),
         not_before=decision.decided_on,
-        not_before_label="决定日期",
+        not_before_label=gettext("决定日期"),
     )
     row.completed_on = completed_on
     row.evidence = evidence

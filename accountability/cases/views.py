@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accountability.audit.services import audit_log
@@ -43,9 +44,9 @@ A = wf.Action
 PAGE_SIZE = 20
 
 MSG_ADMIN_NO_CASES = selectors.MSG_ADMIN_NO_CASES
-MSG_SUBJECT_NO_CASES = "被追究责任者只能查看本人的决定，不能查看案件材料。"
+MSG_SUBJECT_NO_CASES = gettext_lazy("被追究责任者只能查看本人的决定，不能查看案件材料。")
 MSG_CLUE_ROLE = services.MSG_REGISTER_ROLE
-MSG_CLUE_SAVED = "问题线索已登记，编号 {number}。"
+MSG_CLUE_SAVED = gettext_lazy("问题线索已登记，编号 {number}。")
 
 
 def _deny_outsiders(user: Any) -> None:

@@ -25,6 +25,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accountability.audit.models import AuditEntry
+from accountability.audit.services import audit_log
 from accountability.cases import access, forms, selectors, services
 from accountability.cases import workflow as wf
 from accountability.cases.models import (
@@ -43,12 +45,12 @@ from accountability.documents.pdf import pdf_available
 
 A = wf.Action
 
-MSG_APPEAL_LATE_REJECTED = (
+MSG_APPEAL_LATE_REJECTED = _(
     "申诉已逾期（期限{deadline}届满），未说明正当理由，已记录为逾期不予受理（第十六条）。"
 )
-MSG_APPEAL_LATE_ACCEPTED = "申诉已逾期（期限{deadline}届满），因说明了正当理由予以受理，待复查。"
-MSG_DELIVERED_DEADLINE = "已记录送达；申诉期限至{deadline}届满（第十六条）。"
-MSG_DOCUMENT_ISSUED = "已印发{title}，发文字号{number}。"
+MSG_APPEAL_LATE_ACCEPTED = _("申诉已逾期（期限{deadline}届满），因说明了正当理由予以受理，待复查。")
+MSG_DELIVERED_DEADLINE = _("已记录送达；申诉期限至{deadline}届满（第十六条）。")
+MSG_DOCUMENT_ISSUED = _("已印发{title}，发文字号{number}。")
 
 
 class ActionView(LoginRequiredMixin, View):
@@ -77,6 +79,7 @@ class ActionView(LoginRequiredMixin, View):
         self.target = self.get_target(kwargs.get("obj"))
         refusal = self.refusal()
         if isinstance(refusal, PermissionDenied):
+            self.audit_refusal(refusal)
             raise HttpPermissionDenied(refusal.message)
         if refusal is not None:
             messages.error(request, refusal.message)
@@ -92,13 +95,35 @@ class ActionView(LoginRequiredMixin, View):
             try:
                 result = self.perform(form)
             except (NotFound, PermissionDenied) as error:
+                self.audit_refusal(error)
                 raise as_http(error) from error
             except DomainError as error:
+                self.audit_refusal(error)
                 form.add_domain_error(error)
             else:
                 messages.add_message(request, self.message_level(result), self.message_text(result))
                 return redirect(self.success_url(result))
         return self.render_form(form)
+
+    def audit_refusal(self, error: DomainError) -> None:
+        """Record a refused action (GB/T 22239: success and failure are audited).
+
+        The service's own audit entry rolled back with its transaction; this one is
+        written after it, outside any transaction of the action.
+        """
+        audit_log(
+            actor=self.request.user,
+            action="transition",
+            target=self.case,
+            changes={"action": str(self.action), "field": error.field},
+            request=self.request,
+            outcome=(
+                AuditEntry.Outcome.DENIED
+                if isinstance(error, PermissionDenied)
+                else AuditEntry.Outcome.FAILURE
+            ),
+            detail=error.message,
+        )
 
     # -- hooks
 
@@ -188,7 +213,7 @@ class ActionView(LoginRequiredMixin, View):
                 result = selectors.party_assessment(party=party)
             except DomainError:
                 result = None
-        return {"party": party, "assessment": assessment_view(result, "按已认定事实测算")}
+        return {"party": party, "assessment": assessment_view(result, _("按已认定事实测算"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +350,7 @@ class ClueRejectView(ActionView):
     danger = True
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"label": "不予受理理由"}
+        return {"label": _("不予受理理由")}
 
     def perform(self, form: Any) -> Any:
         return services.clue_reject(
@@ -346,7 +371,7 @@ class CaseTakeOverView(ActionView):
     success_message = _("本案已由上级机关直接追究。")
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"label": "直接追究理由"}
+        return {"label": _("直接追究理由")}
 
     def perform(self, form: Any) -> Any:
         return services.case_take_over(
@@ -518,7 +543,7 @@ class ReportReturnView(ActionView):
     success_message = _("调查报告已退回，案件回到调查核实。")
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"label": "退回理由"}
+        return {"label": _("退回理由")}
 
     def perform(self, form: Any) -> Any:
         return services.report_return(
@@ -878,7 +903,7 @@ class AppealReviewView(ActionView):
         return {
             "appeal": self.target,
             "decision": decision,
-            "assessment": assessment_view(version.assessment if version else None, "原决定测算"),
+            "assessment": assessment_view(version.assessment if version else None, _("原决定测算")),
         }
 
     def perform(self, form: Any) -> Any:
@@ -925,7 +950,7 @@ class CaseCloseView(ActionView):
     success_message = _("案件已办结。")
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"label": "办结说明", "required": False}
+        return {"label": _("办结说明"), "required": False}
 
     def perform(self, form: Any) -> Any:
         return services.case_close(

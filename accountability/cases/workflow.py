@@ -37,26 +37,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accountability.accounts.permissions import INFORMANT_VIEWERS
 from accountability.common.errors import DomainError, PermissionDenied
+from accountability.common.i18n import join_list
 
 
 class Role(models.TextChoices):
     """Account roles, mirroring ``accounts.User.Role`` (a test keeps the two equal)."""
 
-    CASE_OFFICER = "case_officer", "监督室工作人员"
-    OFFICE_HEAD = "office_head", "监督室负责人"
-    LEADER = "leader", "分管(联系)领导"
-    TEAM_MEMBER = "team_member", "调查组成员"
-    COMMITTEE_SECRETARY = "committee_secretary", "常委会秘书"
-    ARCHIVIST = "archivist", "组织部档案管理员"
-    CITY_OFFICER = "city_officer", "市纪委监督室工作人员"
-    TOWNSHIP_OFFICER = "township_officer", "乡镇纪委工作人员"
-    SUBJECT = "subject", "被追究责任者"
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDIT_ADMIN = "audit_admin", "审计管理员"
+    CASE_OFFICER = "case_officer", _("监督室工作人员")
+    OFFICE_HEAD = "office_head", _("监督室负责人")
+    LEADER = "leader", _("分管(联系)领导")
+    TEAM_MEMBER = "team_member", _("调查组成员")
+    COMMITTEE_SECRETARY = "committee_secretary", _("常委会秘书")
+    ARCHIVIST = "archivist", _("组织部档案管理员")
+    CITY_OFFICER = "city_officer", _("市纪委监督室工作人员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇纪委工作人员")
+    SUBJECT = "subject", _("被追究责任者")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
@@ -67,16 +70,16 @@ INFORMANT_VIEWER_ROLES = frozenset(Role(r) for r in INFORMANT_VIEWERS)
 
 
 class State(models.TextChoices):
-    CLUE_REGISTERED = "clue_registered", "线索登记"
-    ACCEPTED = "accepted", "已受理"
-    REJECTED = "rejected", "不予受理"
-    INVESTIGATING = "investigating", "调查核实"
-    REPORTED = "reported", "已报告"
-    DECIDED = "decided", "已决定"
-    ISSUED = "issued", "决定文书已形成"
-    DELIVERED = "delivered", "已送达"
-    FILED = "filed", "已归档备案"
-    CLOSED = "closed", "已办结"
+    CLUE_REGISTERED = "clue_registered", pgettext_lazy("case state", "线索登记")
+    ACCEPTED = "accepted", pgettext_lazy("case state", "已受理")
+    REJECTED = "rejected", pgettext_lazy("case state", "不予受理")
+    INVESTIGATING = "investigating", pgettext_lazy("case state", "调查核实")
+    REPORTED = "reported", pgettext_lazy("case state", "已报告")
+    DECIDED = "decided", pgettext_lazy("case state", "已决定")
+    ISSUED = "issued", pgettext_lazy("case state", "决定文书已形成")
+    DELIVERED = "delivered", pgettext_lazy("case state", "已送达")
+    FILED = "filed", pgettext_lazy("case state", "已归档备案")
+    CLOSED = "closed", pgettext_lazy("case state", "已办结")
 
 
 TERMINAL_STATES = frozenset({State.REJECTED, State.CLOSED})
@@ -87,53 +90,53 @@ DECIDED_STATES = frozenset(
 
 
 class Action(models.TextChoices):
-    CLUE_REGISTER = "clue_register", "登记问题线索"
-    PARTY_ADD = "party_add", "添加被调查人"
-    PARTY_FACTS_UPDATE = "party_facts_update", "认定责任事实"
-    CONFLICT_DECLARE = "conflict_declare", "登记回避事由"
-    ATTACHMENT_ADD = "attachment_add", "上传附件"
-    CLUE_APPROVE = "clue_approve", "批准受理"
-    CLUE_REJECT = "clue_reject", "不予受理"
-    CASE_TAKE_OVER = "case_take_over", "市纪委直接追究"
-    TEAM_FORM = "team_form", "成立调查组"
-    TEAM_MEMBER_ADD = "team_member_add", "增加调查组成员"
-    EVIDENCE_ADD = "evidence_add", "登记证据材料"
-    HEARING_RECORD = "hearing_record", "记录陈述和申辩"
-    HEARING_REFUSAL_RECORD = "hearing_refusal_record", "记录拒绝陈述申辩"
-    REPORT_SUBMIT = "report_submit", "提交调查报告"
-    REPORT_RETURN = "report_return", "退回补充调查"
-    MEETING_RECORD = "meeting_record", "记录常委会会议"
-    DECISION_RECORD = "decision_record", "记录责任追究决定"
-    DECISION_ISSUE = "decision_issue", "决定文书印发"
-    DELIVERY_RECORD = "delivery_record", "记录送达"
-    ARCHIVE_RECORD = "archive_record", "归入干部个人档案"
-    CITY_FILING_RECORD = "city_filing_record", "报市纪委备案"
-    APPEAL_REGISTER = "appeal_register", "登记申诉"
-    APPEAL_REVIEW_RECORD = "appeal_review_record", "记录申诉复查结果"
-    RECTIFICATION_COMPLETE = "rectification_complete", "记录整改完成"
-    CASE_CLOSE = "case_close", "办结"
+    CLUE_REGISTER = "clue_register", _("登记问题线索")
+    PARTY_ADD = "party_add", _("添加被调查人")
+    PARTY_FACTS_UPDATE = "party_facts_update", _("认定责任事实")
+    CONFLICT_DECLARE = "conflict_declare", _("登记回避事由")
+    ATTACHMENT_ADD = "attachment_add", _("上传附件")
+    CLUE_APPROVE = "clue_approve", _("批准受理")
+    CLUE_REJECT = "clue_reject", _("不予受理")
+    CASE_TAKE_OVER = "case_take_over", _("市纪委直接追究")
+    TEAM_FORM = "team_form", _("成立调查组")
+    TEAM_MEMBER_ADD = "team_member_add", _("增加调查组成员")
+    EVIDENCE_ADD = "evidence_add", _("登记证据材料")
+    HEARING_RECORD = "hearing_record", _("记录陈述和申辩")
+    HEARING_REFUSAL_RECORD = "hearing_refusal_record", _("记录拒绝陈述申辩")
+    REPORT_SUBMIT = "report_submit", _("提交调查报告")
+    REPORT_RETURN = "report_return", _("退回补充调查")
+    MEETING_RECORD = "meeting_record", _("记录常委会会议")
+    DECISION_RECORD = "decision_record", _("记录责任追究决定")
+    DECISION_ISSUE = "decision_issue", _("决定文书印发")
+    DELIVERY_RECORD = "delivery_record", _("记录送达")
+    ARCHIVE_RECORD = "archive_record", _("归入干部个人档案")
+    CITY_FILING_RECORD = "city_filing_record", _("报市纪委备案")
+    APPEAL_REGISTER = "appeal_register", _("登记申诉")
+    APPEAL_REVIEW_RECORD = "appeal_review_record", _("记录申诉复查结果")
+    RECTIFICATION_COMPLETE = "rectification_complete", _("记录整改完成")
+    CASE_CLOSE = "case_close", _("办结")
 
 
 class Guard(models.TextChoices):
     """Conditions the services check before an action; the label says the rule."""
 
-    LEADING_CADRE = "leading_cadre", "第十一条：上级机关只可直接追究下级纪检监察机关领导干部"
-    HAS_PARTY = "has_party", "案件应当至少有一名被调查人"
-    TEAM_RECUSAL = "team_recusal", "被调查人及有回避事由的人员不得参加调查组"
-    PARTY_FACTS_COMPLETE = "party_facts_complete", "每名被调查人的责任事实已认定"
-    DEPARTURE_REASON = "departure_reason", "偏离测算措施的，应当书面说明理由"
-    QUORUM = "quorum", "常委会到会人数符合规定"
-    VOTE_RECUSAL = "vote_recusal", "被调查人及有回避事由的常委应当回避表决"
-    MOTION_PASSED = "motion_passed", "表决获得通过"
-    PARTY_HEARD = "party_heard", "第十三条第(二)项：已听取陈述和申辩，或已记录拒绝陈述"
-    RECTIFICATION_DEADLINE = "rectification_deadline", "责令限期整改的，应当确定整改期限"
-    DELIVERED_TO_PERSON = "delivered_to_person", "第十六条：申诉期限自本人接到决定之日起计算"
-    WRITTEN_APPEAL = "written_appeal", "第十六条：申诉应当以书面形式提出"
-    APPEAL_IN_TIME = "appeal_in_time", "第十六条：15日内申诉；逾期申诉须说明正当理由方可受理"
-    REVIEWING_ORGAN = "reviewing_organ", "第十六条：由作出决定的机关或上级机关复查"
-    APPEAL_PENDING = "appeal_pending", "申诉待复查"
-    DECISIONS_FINAL = "decisions_final", "每名被调查人的决定已生效或已撤销"
-    RECTIFICATIONS_DONE = "rectifications_done", "责令限期整改事项已完成"
+    LEADING_CADRE = "leading_cadre", _("第十一条：上级机关只可直接追究下级纪检监察机关领导干部")
+    HAS_PARTY = "has_party", _("案件应当至少有一名被调查人")
+    TEAM_RECUSAL = "team_recusal", _("被调查人及有回避事由的人员不得参加调查组")
+    PARTY_FACTS_COMPLETE = "party_facts_complete", _("每名被调查人的责任事实已认定")
+    DEPARTURE_REASON = "departure_reason", _("偏离测算措施的，应当书面说明理由")
+    QUORUM = "quorum", _("常委会到会人数符合规定")
+    VOTE_RECUSAL = "vote_recusal", _("被调查人及有回避事由的常委应当回避表决")
+    MOTION_PASSED = "motion_passed", _("表决获得通过")
+    PARTY_HEARD = "party_heard", _("第十三条第(二)项：已听取陈述和申辩，或已记录拒绝陈述")
+    RECTIFICATION_DEADLINE = "rectification_deadline", _("责令限期整改的，应当确定整改期限")
+    DELIVERED_TO_PERSON = "delivered_to_person", _("第十六条：申诉期限自本人接到决定之日起计算")
+    WRITTEN_APPEAL = "written_appeal", _("第十六条：申诉应当以书面形式提出")
+    APPEAL_IN_TIME = "appeal_in_time", _("第十六条：15日内申诉；逾期申诉须说明正当理由方可受理")
+    REVIEWING_ORGAN = "reviewing_organ", _("第十六条：由作出决定的机关或上级机关复查")
+    APPEAL_PENDING = "appeal_pending", _("申诉待复查")
+    DECISIONS_FINAL = "decisions_final", _("每名被调查人的决定已生效或已撤销")
+    RECTIFICATIONS_DONE = "rectifications_done", _("责令限期整改事项已完成")
 
 
 @dataclass(frozen=True)
@@ -253,16 +256,16 @@ CLUE_REGISTER_ROLES = frozenset({R.CASE_OFFICER, R.CITY_OFFICER})
 _BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
 
 # Messages (module constants so that tests assert them exactly).
-MSG_ILLEGAL = "案件当前状态为“{state}”，不能执行“{action}”。{allowed}"
-MSG_ALLOWED = "当前状态下可执行的操作：{actions}。"
-MSG_NONE_ALLOWED = "当前状态下没有可执行的操作。"
-MSG_ROLE = "“{action}”只能由{roles}执行；您在本案中的角色：{mine}。"
-MSG_NO_ROLE = "无"
-MSG_UNKNOWN_ACTION = "未知的操作“{action}”。"
+MSG_ILLEGAL = _("案件当前状态为“{state}”，不能执行“{action}”。{allowed}")
+MSG_ALLOWED = _("当前状态下可执行的操作：{actions}。")
+MSG_NONE_ALLOWED = _("当前状态下没有可执行的操作。")
+MSG_ROLE = _("“{action}”只能由{roles}执行；您在本案中的角色：{mine}。")
+MSG_NO_ROLE = _("无")
+MSG_UNKNOWN_ACTION = _("未知的操作“{action}”。")
 
 
 def _join(labels: Iterable[str]) -> str:
-    return "、".join(labels)
+    return join_list(labels)
 
 
 def transition_for(action: Action | str) -> Transition:

@@ -6,6 +6,7 @@ from django import template
 
 import rulebook
 from accountability.cases.views_common import DECISION_TONES, state_tone
+from accountability.common.i18n import join_list
 
 register = template.Library()
 
@@ -34,6 +35,6 @@ def circumstance_ref(number: object) -> str:
 def factor_refs(items: object, article: int) -> str:
     """[1, 3] with 14 → 第十四条第(一)项、第十四条第(三)项."""
     try:
-        return "、".join(rulebook.regulation.item_ref(int(article), int(i)) for i in items or [])
+        return join_list(rulebook.regulation.item_ref(int(article), int(i)) for i in items or [])
     except (TypeError, ValueError):
         return ""

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from accountability.audit.models import AuditEntry
 from accountability.cases import forms, services
 from accountability.cases import views_actions as actions
 from accountability.cases import workflow as wf
@@ -509,6 +510,11 @@ class MeetingTests(ActionTestCase):
         message = services.MSG_QUORUM.format(n=3, rule="超过应到会成员半数", size=9, required=5)
         self.assertRefused(response, "members_present", message)
         self.assertFalse(CommitteeMeeting.objects.exists())
+        refusal = AuditEntry.objects.order_by("-seq").first()
+        self.assertEqual(
+            (refusal.action, refusal.outcome, refusal.detail, refusal.actor),
+            ("transition", "failure", message, self.committee_secretary),
+        )
 
     def test_member_with_a_conflict_must_stand_aside(self):
         """A committee member with a recorded conflict who votes is refused (回避)."""
