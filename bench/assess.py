@@ -13,6 +13,7 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -87,26 +88,30 @@ def main() -> None:
         rulebook.assess(f, rulebook=book)
     warm_seconds = time.perf_counter() - started
 
-    payload = "\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n"
-    script = Path(sys.executable).parent / "accountability"
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [str(script), "assess", "--jsonl", "-"],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    jsonl_seconds = time.perf_counter() - started
-    lines = proc.stdout.count("\n")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "cases.jsonl"
+        target = Path(folder) / "results.jsonl"
+        source.write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8"
+        )
+        script = Path(sys.executable).parent / "accountability"
+        started = time.perf_counter()
+        with target.open("w", encoding="utf-8") as out:
+            proc = subprocess.run(
+                [str(script), "assess", "--jsonl", str(source)], stdout=out, check=False
+            )
+        jsonl_seconds = time.perf_counter() - started
+        with target.open(encoding="utf-8") as results:
+            lines = sum(1 for _ in results)
+        size = target.stat().st_size
 
     print(f"cases: {len(cases):,} generated (seed 20261127), errors: {errors}")
     print(f"in-process assess_dict (JSON contract): {per_second(len(cases), dict_seconds)}")
     print(f"in-process assess (Facts):              {per_second(len(cases), facts_seconds)}")
     print(f"in-process assess (Facts), second pass: {per_second(len(cases), warm_seconds)}")
     print(
-        f"accountability assess --jsonl:          {per_second(lines, jsonl_seconds)}"
-        f" incl. start-up, exit {proc.returncode}"
+        f"accountability assess --jsonl file:     {per_second(lines, jsonl_seconds)}"
+        f" incl. start-up, {size / 2**20:.0f} MiB written, exit {proc.returncode}"
     )
 
 

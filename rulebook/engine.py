@@ -161,14 +161,12 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
     parts = [static.part]
     count = factors.accountable_in_year(version, facts)
     heavier = static.heavier
-    repeated: bool | None = None
     if facts.earlier_decisions:
         rkey = (version.id, facts.decided_on, count)
         repeat = memo.repeat.get(rkey)
         if repeat is None:
             repeat = memo.room(memo.repeat)[rkey] = _repeat(version, facts, count)
-        repeated = repeat[0]
-        heavier = heavier or repeated
+        heavier = heavier or repeat[0]
         parts.append(repeat[1])
     if static.lighter and heavier:
         parts.append(memo.both)
@@ -186,7 +184,6 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
         parts.append(cached[1])
 
     found: tuple[Restriction, ...] = ()
-    nkey: tuple[object, ...] | None = None
     if facts.imposed:
         nkey = (
             version.id,
@@ -221,7 +218,7 @@ def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Mem
         restrictions=found,
         parts=tuple(parts),
         # What the citations and interpretations depend on: the parts present and their keys.
-        shape=(key, repeated, facts.received_on is not None, nkey, bool(found)),
+        shape=(version.id, *(part.signature for part in parts)),
     )
 
 

@@ -30,8 +30,7 @@ class Facts(NamedTuple):
         return self.occurred_on or self.decided_on
 
 
-@dataclass(frozen=True, slots=True)
-class Restriction:
+class Restriction(NamedTuple):
     kind: str
     until: date
     basis: str
@@ -65,11 +64,13 @@ class Trace:
             self.interpretations[key] = None
 
     def freeze(self) -> Part:
+        refs = (tuple(self.citations), tuple(self.interpretations))
         return Part(
             tuple(self.explanation),
-            tuple(self.citations),
-            tuple(self.interpretations),
+            refs[0],
+            refs[1],
             tuple(self.warnings),
+            _SIGNATURES.setdefault(refs, len(_SIGNATURES)),
         )
 
     def extend(self, part: Part) -> None:
@@ -87,6 +88,12 @@ class Part:
     citations: tuple[str, ...]
     interpretations: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: Parts with the same citations and interpretations share a signature.
+    signature: int = 0
+
+
+# (citations, interpretations) → a small number; there are only a few hundred such pairs.
+_SIGNATURES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
 
 class Assessment(NamedTuple):
