@@ -15,43 +15,46 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        CASE_OFFICER = "case_officer", "监督室工作人员"
-        OFFICE_HEAD = "office_head", "监督室负责人"
-        LEADER = "leader", "分管(联系)领导"
-        TEAM_MEMBER = "team_member", "调查组成员"
-        COMMITTEE_SECRETARY = "committee_secretary", "常委会秘书"
-        ARCHIVIST = "archivist", "组织部档案管理员"
-        CITY_OFFICER = "city_officer", "市纪委监督室工作人员"
-        TOWNSHIP_OFFICER = "township_officer", "乡镇纪委工作人员"
-        SUBJECT = "subject", "被追究责任者"
-        SYSTEM_ADMIN = "system_admin", "系统管理员"
-        SECURITY_ADMIN = "security_admin", "安全管理员"
-        AUDIT_ADMIN = "audit_admin", "审计管理员"
+        CASE_OFFICER = "case_officer", _("监督室工作人员")
+        OFFICE_HEAD = "office_head", _("监督室负责人")
+        LEADER = "leader", _("分管(联系)领导")
+        TEAM_MEMBER = "team_member", _("调查组成员")
+        COMMITTEE_SECRETARY = "committee_secretary", _("常委会秘书")
+        ARCHIVIST = "archivist", _("组织部档案管理员")
+        CITY_OFFICER = "city_officer", _("市纪委监督室工作人员")
+        TOWNSHIP_OFFICER = "township_officer", _("乡镇纪委工作人员")
+        SUBJECT = "subject", _("被追究责任者")
+        SYSTEM_ADMIN = "system_admin", _("系统管理员")
+        SECURITY_ADMIN = "security_admin", _("安全管理员")
+        AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
-    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.CASE_OFFICER)
-    full_name = models.CharField("姓名", max_length=64, blank=True)
+    role = models.CharField(
+        _("角色"), max_length=32, choices=Role.choices, default=Role.CASE_OFFICER
+    )
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     organisation = models.ForeignKey(
         "people.Organisation",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="accounts",
     )
-    failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
-    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
-    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
     class Meta:
-        verbose_name = "账号"
-        verbose_name_plural = "账号"
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
         ordering = ["username"]
 
     @property
@@ -86,26 +89,26 @@ class SecurityPolicy(models.Model):
     """
 
     lockout_threshold = models.PositiveSmallIntegerField(
-        "连续失败锁定次数",
+        _("连续失败锁定次数"),
         validators=[MinValueValidator(3), MaxValueValidator(10)],
     )
     lockout_minutes = models.PositiveSmallIntegerField(
-        "锁定时长(分钟)",
+        _("锁定时长(分钟)"),
         validators=[MinValueValidator(5), MaxValueValidator(1440)],
     )
     password_max_age_days = models.PositiveSmallIntegerField(
-        "密码有效期(天)",
+        _("密码有效期(天)"),
         validators=[MinValueValidator(30), MaxValueValidator(90)],
     )
     idle_timeout_minutes = models.PositiveSmallIntegerField(
-        "空闲超时(分钟)",
+        _("空闲超时(分钟)"),
         validators=[MinValueValidator(5), MaxValueValidator(30)],
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "安全策略"
-        verbose_name_plural = "安全策略"
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
 
     def __str__(self) -> str:
-        return "安全策略"
+        return str(_("安全策略"))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accountability.accounts.models import SecurityPolicy, User
 from accountability.accounts.policy import Policy, security_policy
@@ -37,17 +38,17 @@ RESERVED_USERNAMES = frozenset(
     }
 )
 
-USERNAME_RESERVED = "用户名“{username}”是通用或共享账号名，不能使用；请为每个人建立个人账号。"
-USERNAME_TAKEN = "用户名“{username}”已被使用。"
-USERNAME_REQUIRED = "用户名不能为空。"
-FULL_NAME_REQUIRED = "姓名不能为空：每个账号必须对应一名具体人员。"
-ROLE_INVALID = "角色“{role}”不存在。"
-CANNOT_CHANGE_OWN_ROLE = "不能修改自己的角色。"
-CANNOT_DEACTIVATE_SELF = "不能停用自己的账号。"
-NOT_SYSTEM_ADMIN = "只有系统管理员可以管理账号。"
-NOT_SECURITY_ADMIN = "只有安全管理员可以解锁账号或修改安全策略。"
-PASSWORD_SAME_AS_OLD = "新密码不能与原密码相同。"  # noqa: S105
-OLD_PASSWORD_WRONG = "原密码不正确。"  # noqa: S105
+USERNAME_RESERVED = _("用户名“{username}”是通用或共享账号名，不能使用；请为每个人建立个人账号。")
+USERNAME_TAKEN = _("用户名“{username}”已被使用。")
+USERNAME_REQUIRED = _("用户名不能为空。")
+FULL_NAME_REQUIRED = _("姓名不能为空：每个账号必须对应一名具体人员。")
+ROLE_INVALID = _("角色“{role}”不存在。")
+CANNOT_CHANGE_OWN_ROLE = _("不能修改自己的角色。")
+CANNOT_DEACTIVATE_SELF = _("不能停用自己的账号。")
+NOT_SYSTEM_ADMIN = _("只有系统管理员可以管理账号。")
+NOT_SECURITY_ADMIN = _("只有安全管理员可以解锁账号或修改安全策略。")
+PASSWORD_SAME_AS_OLD = _("新密码不能与原密码相同。")
+OLD_PASSWORD_WRONG = _("原密码不正确。")
 
 
 def _require_role(actor: User, role: str, message: str) -> None:

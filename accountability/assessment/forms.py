@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accountability.assessment.holidays import FIRST_YEAR, LAST_YEAR
+from accountability.common.i18n import join_list
 
 BAD_DATE = _("“%(value)s”不是有效日期，请按“年-月-日”填写，如 2026-10-08。")
 CONDITION_NOT_FOR_ROLE = _(
@@ -194,7 +195,7 @@ class AssessForm(forms.Form):
                             params={
                                 "condition": condition,
                                 "role": role,
-                                "allowed": "、".join(allowed),
+                                "allowed": join_list(allowed),
                             },
                         ),
                     )

@@ -25,6 +25,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accountability.assessment.models import HolidayDay, HolidayYear
 from accountability.common.errors import DomainError
 from rulebook.calendar import YearSchedule
@@ -36,18 +38,18 @@ MAX_RANGE_DAYS = 31
 FIRST_YEAR = 2004
 LAST_YEAR = 2100
 
-LINE_BAD_FORMAT = (
+LINE_BAD_FORMAT = _(
     "第{line}行：无法识别“{text}”，应写作“日期 [节日名称] 休/班”，如“2027-01-01 元旦 休”。"
 )
-LINE_BAD_DATE = "第{line}行：“{text}”不是有效日期。"
-LINE_WRONG_YEAR = "第{line}行：{day}不在{year}年内。"
-LINE_NO_KIND = "第{line}行：须注明“休”(放假)或“班”(调休上班)。"
-LINE_TWO_KINDS = "第{line}行：“休”和“班”只能注明一个。"
-LINE_DUPLICATE = "第{line}行：{day}与第{first}行重复。"
-LINE_RANGE_ORDER = "第{line}行：起始日期{start}晚于结束日期{end}。"
-LINE_RANGE_TOO_LONG = "第{line}行：日期区间超过{limit}天，请检查。"
-NO_HOLIDAYS = "未填写任何放假日期：每行一个日期或日期区间，注明“休”或“班”。"
-YEAR_OUT_OF_RANGE = "年份应在{first}至{last}之间。"
+LINE_BAD_DATE = _("第{line}行：“{text}”不是有效日期。")
+LINE_WRONG_YEAR = _("第{line}行：{day}不在{year}年内。")
+LINE_NO_KIND = _("第{line}行：须注明“休”(放假)或“班”(调休上班)。")
+LINE_TWO_KINDS = _("第{line}行：“休”和“班”只能注明一个。")
+LINE_DUPLICATE = _("第{line}行：{day}与第{first}行重复。")
+LINE_RANGE_ORDER = _("第{line}行：起始日期{start}晚于结束日期{end}。")
+LINE_RANGE_TOO_LONG = _("第{line}行：日期区间超过{limit}天，请检查。")
+NO_HOLIDAYS = _("未填写任何放假日期：每行一个日期或日期区间，注明“休”或“班”。")
+YEAR_OUT_OF_RANGE = _("年份应在{first}至{last}之间。")
 
 _KIND_WORDS = {
     "休": HOLIDAY,
@@ -72,6 +74,7 @@ class ScheduleTextError(DomainError):
     """A pasted schedule with lines that cannot be used; `errors` lists each one."""
 
     def __init__(self, errors: list[str]) -> None:
+        errors = [str(error) for error in errors]
         super().__init__("；".join(errors), field="text", code="holiday_schedule_invalid")
         self.errors = errors
 

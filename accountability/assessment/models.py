@@ -12,46 +12,50 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class HolidayYear(models.Model):
-    year = models.PositiveSmallIntegerField("年份", unique=True)
-    source = models.CharField("依据", max_length=255, help_text="国务院办公厅通知的名称和文号")
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(
+        _("依据"), max_length=255, help_text=_("国务院办公厅通知的名称和文号")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
+        verbose_name=_("录入人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["year"]
-        verbose_name = "节假日安排年度"
-        verbose_name_plural = "节假日安排年度"
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
 
     def __str__(self) -> str:
-        return f"{self.year}年节假日安排"
+        return gettext("{year}年节假日安排").format(year=self.year)
 
 
 class HolidayDay(models.Model):
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "放假"
-        WORKDAY = "workday", "调休上班"
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
 
     schedule = models.ForeignKey(
-        HolidayYear, verbose_name="年度", on_delete=models.CASCADE, related_name="days"
+        HolidayYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days"
     )
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
-    name = models.CharField("节日", max_length=64, blank=True)
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = "节假日安排日期"
-        verbose_name_plural = "节假日安排日期"
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from accountability.assessment.holidays import package_years
 from accountability.assessment.models import HolidayDay, HolidayYear
 from rulebook import regulation
@@ -42,7 +44,9 @@ def holiday_years_list(*, calendar: Any) -> list[YearRow]:
             source=entry.source,
             holidays=sum(1 for k in days if k == HolidayDay.Kind.HOLIDAY),
             workdays=sum(1 for k in days if k == HolidayDay.Kind.WORKDAY),
-            entered_by=(getattr(by, "full_name", "") or by.get_username()) if by else "命令行导入",
+            entered_by=(getattr(by, "full_name", "") or by.get_username())
+            if by
+            else gettext("命令行导入"),
             entered_at=entry.entered_at,
         )
     return [rows[y] for y in sorted(rows, reverse=True)]

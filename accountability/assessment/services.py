@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accountability.assessment.holidays import (
     FIRST_YEAR,
@@ -18,11 +19,12 @@ from accountability.audit.services import audit_log
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from rulebook.calendar import YearSchedule
 
-ONLY_SYSTEM_ADMIN = "只有系统管理员可以录入或删除节假日安排。"
-YEAR_ALREADY_ENTERED = "{year}年的节假日安排已录入；如需更正，请先删除该年度后重新录入。"
-YEAR_IN_PACKAGE = "{year}年的节假日安排已由 chinesecalendar 提供，无需录入。"
-SOURCE_REQUIRED = "请填写依据(国务院办公厅通知的名称和文号)。"
-SCHEDULE_PROBLEMS = "{year}年节假日安排有误：{problems}"
+ONLY_SYSTEM_ADMIN = _("只有系统管理员可以录入或删除节假日安排。")
+YEAR_ALREADY_ENTERED = _("{year}年的节假日安排已录入；如需更正，请先删除该年度后重新录入。")
+YEAR_IN_PACKAGE = _("{year}年的节假日安排已由 chinesecalendar 提供，无需录入。")
+SOURCE_REQUIRED = _("请填写依据(国务院办公厅通知的名称和文号)。")
+SCHEDULE_PROBLEMS = _("{year}年节假日安排有误：{problems}")
+MSG_YEAR_NOT_IN_DATABASE = _("数据库中没有{year}年的节假日安排。")
 
 SYSTEM_ADMIN = "system_admin"
 
@@ -120,7 +122,7 @@ def holiday_year_delete(*, year: int, actor: Any, request: Any = None) -> None:
     with transaction.atomic():
         entry = HolidayYear.objects.select_for_update().filter(year=year).first()
         if entry is None:
-            raise NotFound(f"数据库中没有{year}年的节假日安排。")
+            raise NotFound(MSG_YEAR_NOT_IN_DATABASE.format(year=year))
         days = list(entry.days.values_list("date", "kind"))
         audit_log(
             actor=actor,

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 import rulebook
@@ -32,7 +33,11 @@ from accountability.assessment.holidays import (
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from rulebook import RulebookError
 
-CERTAINTY_LABELS = {"V": "已核实原文", "P": "据公开资料", "U": "待确认(本版本设置)"}
+CERTAINTY_LABELS = {
+    "V": gettext_lazy("已核实原文"),
+    "P": gettext_lazy("据公开资料"),
+    "U": gettext_lazy("待确认(本版本设置)"),
+}
 CERTAINTY_TONES = {"V": "success", "P": "info", "U": "warning"}
 
 SYSTEM_ADMIN = "system_admin"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
 
@@ -36,57 +37,57 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
-        CREATE = "create", "新建"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
-        TRANSITION = "transition", "流转"
-        VIEW = "view", "查看"
-        VIEW_CONFIDENTIAL = "view_confidential", "查看保密信息"
-        LOGIN = "login", "登录"
-        LOGIN_FAILED = "login_failed", "登录失败"
-        LOGOUT = "logout", "退出"
-        ACCOUNT_LOCKED = "account_locked", "账号锁定"
-        ACCOUNT_UNLOCKED = "account_unlocked", "账号解锁"
-        PASSWORD_CHANGE = "password_change", "修改密码"
-        ACCESS_DENIED = "access_denied", "拒绝访问"
-        SETTINGS_CHANGE = "settings_change", "修改安全策略"
-        EXPORT = "export", "导出"
-        IMPORT = "import", "导入"
-        DOWNLOAD = "download", "下载"
-        ISSUE_DOCUMENT = "issue_document", "印发文书"
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        TRANSITION = "transition", _("流转")
+        VIEW = "view", _("查看")
+        VIEW_CONFIDENTIAL = "view_confidential", _("查看保密信息")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        ACCOUNT_LOCKED = "account_locked", _("账号锁定")
+        ACCOUNT_UNLOCKED = "account_unlocked", _("账号解锁")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        ACCESS_DENIED = "access_denied", _("拒绝访问")
+        SETTINGS_CHANGE = "settings_change", _("修改安全策略")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+        DOWNLOAD = "download", _("下载")
+        ISSUE_DOCUMENT = "issue_document", _("印发文书")
 
     class Outcome(models.TextChoices):
-        SUCCESS = "success", "成功"
-        FAILURE = "failure", "失败"
-        DENIED = "denied", "拒绝"
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        DENIED = "denied", _("拒绝")
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
-    at = models.DateTimeField("时间", db_index=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
-    action = models.CharField("事件类型", max_length=32, db_index=True)
-    target_type = models.CharField("对象类型", max_length=64, blank=True)
-    target_id = models.CharField("对象标识", max_length=64, blank=True)
-    target_repr = models.CharField("对象", max_length=200, blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True)
-    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices)
-    ip = models.CharField("IP地址", max_length=45, blank=True)
-    detail = models.TextField("说明", blank=True)
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希(SM3)", max_length=64)
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("事件类型"), max_length=32, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    target_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    target_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    ip = models.CharField(_("IP地址"), max_length=45, blank=True)
+    detail = models.TextField(_("说明"), blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希(SM3)"), max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
         ordering = ["-seq"]
 
     def __str__(self) -> str:
@@ -117,8 +118,8 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
-        verbose_name = "审计链头"
-        verbose_name_plural = "审计链头"
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
 
     def __str__(self) -> str:
         return f"#{self.seq}"

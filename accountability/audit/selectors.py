@@ -7,16 +7,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
 from accountability.audit.services import entry_hash
 
-CHAIN_OK = "审计日志完整 {count} 条"
-CHAIN_MISSING = "第 {seq} 条审计日志缺失(已被删除)"
-CHAIN_EDITED = "第 {seq} 条审计日志已被篡改(哈希不符)"
-CHAIN_LINK_BROKEN = "第 {seq} 条审计日志的前序哈希不符(前一条被删除、插入或篡改)"
-CHAIN_TAIL_MISSING = "审计日志末尾缺失:链头记录到第 {head} 条,表中只到第 {last} 条"
-CHAIN_HEAD_MISMATCH = "审计链头与第 {seq} 条记录的哈希不符"
+CHAIN_OK = _("审计日志完整 {count} 条")
+CHAIN_MISSING = _("第 {seq} 条审计日志缺失(已被删除)")
+CHAIN_EDITED = _("第 {seq} 条审计日志已被篡改(哈希不符)")
+CHAIN_LINK_BROKEN = _("第 {seq} 条审计日志的前序哈希不符(前一条被删除、插入或篡改)")
+CHAIN_TAIL_MISSING = _("审计日志末尾缺失:链头记录到第 {head} 条,表中只到第 {last} 条")
+CHAIN_HEAD_MISMATCH = _("审计链头与第 {seq} 条记录的哈希不符")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accountability.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+from accountability.common.i18n import source_language
 
 ANONYMOUS_ACTOR_NAME = "匿名"
 HEAD_PK = 1
@@ -111,8 +112,12 @@ def audit_log(
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             actor = user
-    target_type, target_id, target_repr = _describe_target(target)
-    normalised_changes = json.loads(canonical_json(changes or {}))
+    # Entries are written in the source language whatever the user's interface language
+    # (a lazy label in ``target`` or ``changes`` becomes Chinese text here).
+    with source_language():
+        target_type, target_id, target_repr = _describe_target(target)
+        normalised_changes = json.loads(canonical_json(changes or {}))
+        detail = str(detail)
     with transaction.atomic():
         head = _lock_head()
         entry = AuditEntry(

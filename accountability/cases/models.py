@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accountability.cases.workflow import Action, State
@@ -119,7 +119,7 @@ class Case(TimestampedModel):
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("案件")
+        verbose_name = pgettext_lazy("one case", "案件")
         verbose_name_plural = _("案件")
         ordering = ["-received_on", "-id"]
 
@@ -144,7 +144,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="attachments"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
     )
     title = models.CharField(_("标题"), max_length=200)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
@@ -191,7 +194,10 @@ class CaseParty(TimestampedModel):
         CRIMINAL = "涉嫌犯罪", "涉嫌犯罪"
 
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="parties"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="parties",
     )
     person = models.ForeignKey(
         "people.Person",
@@ -243,7 +249,10 @@ class CaseParty(TimestampedModel):
 
 class TeamMembership(models.Model):
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="team"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="team",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -293,7 +302,10 @@ class ConflictDeclaration(models.Model):
         OTHER = "other", _("其他可能影响公正处理的关系")
 
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="conflicts"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="conflicts",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -338,7 +350,10 @@ class ConflictDeclaration(models.Model):
 
 class Evidence(models.Model):
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="evidence"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
     )
     party = models.ForeignKey(
         CaseParty,
@@ -413,7 +428,10 @@ class InvestigationReport(models.Model):
     """The team's report to the standing committee (13(2)); returned reports stay on file."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="reports"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     number = models.PositiveSmallIntegerField(_("版本"))
     summary = models.TextField(_("调查情况"))
@@ -456,7 +474,7 @@ class ReportFinding(models.Model):
     )
     inputs = models.JSONField(_("测算输入"))
     assessment = models.JSONField(_("测算结果"))
-    rulebook_version = models.CharField(_("规则版本"), max_length=32)
+    rulebook_version = models.CharField(pgettext_lazy("one version", "规则版本"), max_length=32)
     recommendation = models.CharField(_("建议"), max_length=8, choices=Recommendation.choices)
     measures = models.JSONField(_("建议措施"), default=list, blank=True)
     departs = models.BooleanField(_("偏离测算措施"), default=False)
@@ -480,7 +498,10 @@ class CommitteeMeeting(models.Model):
         TWO_THIRDS = "two_thirds", _("达到应到会成员三分之二")
 
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="meetings"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     held_on = models.DateField(_("会议日期"))
     committee_size = models.PositiveSmallIntegerField(_("常委会成员数"))
@@ -614,7 +635,9 @@ class DecisionVersion(AppendOnlyModel):
     effective_on = models.DateField(_("作出日期"))
     inputs = models.JSONField(_("测算输入"), default=dict, blank=True)
     assessment = models.JSONField(_("测算结果"), default=dict, blank=True)
-    rulebook_version = models.CharField(_("规则版本"), max_length=32, blank=True, default="")
+    rulebook_version = models.CharField(
+        pgettext_lazy("one version", "规则版本"), max_length=32, blank=True, default=""
+    )
     departs = models.BooleanField(_("偏离测算措施"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -684,7 +707,10 @@ class ArchiveRecord(models.Model):
     """Materials sent to the organisation department for the personal dossiers (13(4))."""
 
     case = models.OneToOneField(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="archive"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="archive",
     )
     archived_on = models.DateField(_("归档日期"))
     archivist = models.ForeignKey(
@@ -717,7 +743,10 @@ class CityFiling(models.Model):
     """备案 with the city commission's cadre supervision office (13(4))."""
 
     case = models.OneToOneField(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="city_filing"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="city_filing",
     )
     filed_on = models.DateField(_("报备日期"))
     reference = models.CharField(_("报备文号"), max_length=64, blank=True, default="")
@@ -855,7 +884,10 @@ class TransitionLog(AppendOnlyModel):
     """Every workflow action on a case: who, when, from which state to which, and why."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="log"
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="log",
     )
     party = models.ForeignKey(
         CaseParty,

@@ -115,7 +115,8 @@ class ActionView(LoginRequiredMixin, View):
             actor=self.request.user,
             action="transition",
             target=self.case,
-            changes={"action": str(self.action), "field": error.field},
+            # The code and field are language-neutral; the message is as the user saw it.
+            changes={"action": str(self.action), "code": error.code, "field": error.field},
             request=self.request,
             outcome=(
                 AuditEntry.Outcome.DENIED

@@ -1,10 +1,16 @@
 """The one domain error type, mapped to HTTP 4xx in one place (views.py).
 
 It carries a stable code, the field at fault and a Chinese message that a
-user can act on.
+user can act on. Messages are usually lazy translations (module constants): the message is
+turned into text when the error is raised, in the language of the request.
 """
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+MSG_PERMISSION_DENIED = _("您无权执行此操作。")
+MSG_NOT_FOUND = _("未找到该记录，或您无权查看。")
 
 
 class DomainError(Exception):
@@ -13,6 +19,7 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field
@@ -25,12 +32,12 @@ class DomainError(Exception):
 class PermissionDenied(DomainError):
     status = 403
 
-    def __init__(self, message: str = "您无权执行此操作。", *, code: str = "forbidden") -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str | None = None, *, code: str = "forbidden") -> None:
+        super().__init__(MSG_PERMISSION_DENIED if message is None else message, code=code)
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, message: str = "未找到该记录，或您无权查看。") -> None:
-        super().__init__(message, code="not_found")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(MSG_NOT_FOUND if message is None else message, code="not_found")

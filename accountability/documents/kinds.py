@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentKind(models.TextChoices):
-    INTAKE_APPROVAL = "intake_approval", "线索受理审批表"
-    INVESTIGATION_REPORT = "investigation_report", "调查报告"
-    DECISION = "decision", "责任追究决定书"
-    DELIVERY_RECEIPT = "delivery_receipt", "送达回证"
-    FILING_REPORT = "filing_report", "备案报告"
-    DOSSIER_INDEX = "dossier_index", "归档材料目录"
-    APPEAL_REVIEW = "appeal_review", "申诉复查决定书"
-    TRANSFER_LETTER = "transfer_letter", "移送函"
+    INTAKE_APPROVAL = "intake_approval", _("线索受理审批表")
+    INVESTIGATION_REPORT = "investigation_report", _("调查报告")
+    DECISION = "decision", _("责任追究决定书")
+    DELIVERY_RECEIPT = "delivery_receipt", _("送达回证")
+    FILING_REPORT = "filing_report", _("备案报告")
+    DOSSIER_INDEX = "dossier_index", _("归档材料目录")
+    APPEAL_REVIEW = "appeal_review", _("申诉复查决定书")
+    TRANSFER_LETTER = "transfer_letter", _("移送函")
 
 
 # Documents sent out under the organ's name get a 发文字号; forms and internal

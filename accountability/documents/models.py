@@ -10,24 +10,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accountability.common.errors import DomainError
 from accountability.documents.kinds import DocumentKind
 
-MSG_FROZEN = "已印发的文书不能修改或删除；如需更正，请生成新版本。"
-MSG_TEMPLATE_HISTORY = "文书模板的上传记录不能删除。"
+MSG_FROZEN = _("已印发的文书不能修改或删除；如需更正，请生成新版本。")
+MSG_TEMPLATE_HISTORY = _("文书模板的上传记录不能删除。")
 
 
 class DocumentNumberSequence(models.Model):
     """The last serial issued under a 机关代字 in a year (locked while the next is taken)."""
 
-    prefix = models.CharField("机关代字", max_length=32)
-    year = models.PositiveIntegerField("年份")
-    last = models.PositiveIntegerField("已用序号", default=0)
+    prefix = models.CharField(_("机关代字"), max_length=32)
+    year = models.PositiveIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
 
     class Meta:
-        verbose_name = "发文字号序列"
-        verbose_name_plural = "发文字号序列"
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="documents_sequence_once"),
         ]
@@ -57,14 +59,17 @@ def _document_path(instance: IssuedDocument, filename: str) -> str:
 
 
 class IssuedDocument(models.Model):
-    kind = models.CharField("文书种类", max_length=32, choices=DocumentKind.choices)
-    title = models.CharField("文书名称", max_length=200)
+    kind = models.CharField(_("文书种类"), max_length=32, choices=DocumentKind.choices)
+    title = models.CharField(_("文书名称"), max_length=200)
     case = models.ForeignKey(
-        "cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="documents"
+        "cases.Case",
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     party = models.ForeignKey(
         "cases.CaseParty",
-        verbose_name="被调查人",
+        verbose_name=_("被调查人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -72,7 +77,7 @@ class IssuedDocument(models.Model):
     )
     decision = models.ForeignKey(
         "cases.Decision",
-        verbose_name="决定",
+        verbose_name=_("决定"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -80,59 +85,59 @@ class IssuedDocument(models.Model):
     )
     appeal = models.ForeignKey(
         "cases.Appeal",
-        verbose_name="申诉",
+        verbose_name=_("申诉"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="documents",
     )
     # For a 送达回证: "person" or "unit" (cases.Delivery.Recipient).
-    recipient = models.CharField("受送达人", max_length=8, blank=True, default="")
-    number = models.CharField("发文字号", max_length=64, blank=True, default="")
-    number_prefix = models.CharField("机关代字", max_length=32, blank=True, default="")
-    number_year = models.PositiveIntegerField("年份", null=True, blank=True)
-    number_serial = models.PositiveIntegerField("序号", null=True, blank=True)
-    version = models.PositiveSmallIntegerField("版本", default=1)
+    recipient = models.CharField(_("受送达人"), max_length=8, blank=True, default="")
+    number = models.CharField(_("发文字号"), max_length=64, blank=True, default="")
+    number_prefix = models.CharField(_("机关代字"), max_length=32, blank=True, default="")
+    number_year = models.PositiveIntegerField(_("年份"), null=True, blank=True)
+    number_serial = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
     supersedes = models.OneToOneField(
         "self",
-        verbose_name="替代的版本",
+        verbose_name=_("替代的版本"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
-    reason = models.TextField("生成新版本的理由", blank=True, default="")
-    issued_on = models.DateField("成文日期")
-    docx = models.FileField("Word 文件", upload_to=_document_path, max_length=255)
-    docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64)
-    docx_sm3 = models.CharField("Word 文件 SM3", max_length=64)
-    pdf = models.FileField("PDF 文件", upload_to=_document_path, max_length=255, blank=True)
-    pdf_sha256 = models.CharField("PDF 文件 SHA-256", max_length=64, blank=True, default="")
-    pdf_sm3 = models.CharField("PDF 文件 SM3", max_length=64, blank=True, default="")
+    reason = models.TextField(_("生成新版本的理由"), blank=True, default="")
+    issued_on = models.DateField(_("成文日期"))
+    docx = models.FileField(_("Word 文件"), upload_to=_document_path, max_length=255)
+    docx_sha256 = models.CharField(_("Word 文件 SHA-256"), max_length=64)
+    docx_sm3 = models.CharField(_("Word 文件 SM3"), max_length=64)
+    pdf = models.FileField(_("PDF 文件"), upload_to=_document_path, max_length=255, blank=True)
+    pdf_sha256 = models.CharField(_("PDF 文件 SHA-256"), max_length=64, blank=True, default="")
+    pdf_sm3 = models.CharField(_("PDF 文件 SM3"), max_length=64, blank=True, default="")
     template = models.ForeignKey(
         "DocumentTemplate",
-        verbose_name="使用的单位模板",
+        verbose_name=_("使用的单位模板"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    template_sha256 = models.CharField("模板 SHA-256", max_length=64)
+    template_sha256 = models.CharField(_("模板 SHA-256"), max_length=64)
     # The data the document was filled with, kept so the paper can be explained later.
-    context = models.JSONField("填充数据")
+    context = models.JSONField(_("填充数据"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="印发人",
+        verbose_name=_("印发人"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField("印发时间", auto_now_add=True)
+    issued_at = models.DateTimeField(_("印发时间"), auto_now_add=True)
 
     objects = FrozenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "已印发文书"
-        verbose_name_plural = "已印发文书"
+        verbose_name = _("已印发文书")
+        verbose_name_plural = _("已印发文书")
         ordering = ["case_id", "issued_at", "id"]
         constraints = [
             # One serial per prefix and year; versions of a document keep its number.
@@ -145,7 +150,9 @@ class IssuedDocument(models.Model):
         indexes = [models.Index(fields=["case", "kind"], name="documents_case_kind")]
 
     def __str__(self) -> str:
-        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        suffix = (
+            gettext("（第{version}版）").format(version=self.version) if self.version > 1 else ""
+        )
         return f"{self.title}{' ' + self.number if self.number else ''}{suffix}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -168,23 +175,23 @@ def _template_path(instance: DocumentTemplate, filename: str) -> str:
 class DocumentTemplate(models.Model):
     """An office's own .docx for a kind of document; the newest active one is used."""
 
-    kind = models.CharField("文书种类", max_length=32, choices=DocumentKind.choices)
-    file = models.FileField("模板文件", upload_to=_template_path, max_length=255)
-    original_name = models.CharField("原文件名", max_length=255)
+    kind = models.CharField(_("文书种类"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(_("模板文件"), upload_to=_template_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    note = models.CharField("说明", max_length=200, blank=True, default="")
-    active = models.BooleanField("使用中", default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    active = models.BooleanField(_("使用中"), default=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "文书模板"
-        verbose_name_plural = "文书模板"
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
         ordering = ["kind", "-uploaded_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -18,17 +18,19 @@ import tempfile
 import threading
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 from accountability.common.errors import DomainError
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
 DEFAULT_TIMEOUT = 120
 
-SOFFICE_MISSING = (
+SOFFICE_MISSING = _(
     "服务器未安装 LibreOffice（找不到 soffice 命令），无法生成 PDF。"
     "请管理员安装 Debian 软件包 libreoffice-writer-nogui（见 scripts/system-deps.sh）。"
 )
-CONVERSION_TIMEOUT = "PDF 转换超时（超过 {seconds} 秒），请稍后重试。"
-CONVERSION_FAILED = "PDF 转换失败：{detail}"
+CONVERSION_TIMEOUT = _("PDF 转换超时（超过 {seconds} 秒），请稍后重试。")
+CONVERSION_FAILED = _("PDF 转换失败：{detail}")
 
 # PDF/A-2b keeps the fonts embedded and suits archiving (归档).
 _EXPORT_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'

@@ -15,15 +15,18 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from django.utils.translation import gettext_lazy as _
 from docxtpl import DocxTemplate
 
 from accountability.common.errors import DomainError
 from accountability.documents.kinds import DocumentKind
 
-TEMPLATE_UNREADABLE = "模板文件无法打开：{detail}。请上传 Word 2007 及以上版本保存的 .docx 文件。"
-TEMPLATE_SYNTAX = "模板中的填充标记有误：{detail}。请检查 {{{{ }}}} 与 {{%p %}} 标记是否完整。"
-TEMPLATE_FIELD = "模板引用了不存在的字段：{detail}。可用字段见该类文书的示例。"
-TEMPLATE_FAILED = "文书生成失败：{detail}。"
+TEMPLATE_UNREADABLE = _(
+    "模板文件无法打开：{detail}。请上传 Word 2007 及以上版本保存的 .docx 文件。"
+)
+TEMPLATE_SYNTAX = _("模板中的填充标记有误：{detail}。请检查 {{{{ }}}} 与 {{%p %}} 标记是否完整。")
+TEMPLATE_FIELD = _("模板引用了不存在的字段：{detail}。可用字段见该类文书的示例。")
+TEMPLATE_FAILED = _("文书生成失败：{detail}。")
 
 
 class RenderError(DomainError):

@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from accountability.cases import access
 from accountability.cases.models import Appeal, Case, Decision, Delivery
 from accountability.cases.selectors import case_get_for_user, decision_get_for_user
@@ -25,7 +28,7 @@ from accountability.documents import render
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import DocumentTemplate, IssuedDocument
 
-MSG_TEMPLATE_FILE_MISSING = "单位上传的“{kind}”模板文件缺失，请重新上传或恢复默认模板。"
+MSG_TEMPLATE_FILE_MISSING = _("单位上传的“{kind}”模板文件缺失，请重新上传或恢复默认模板。")
 
 # Kinds a person held accountable may download when the document is about them.
 SUBJECT_KINDS = frozenset(
@@ -155,6 +158,29 @@ def _key(kind: str, party_id: int | None, recipient: str, appeal_id: int | None)
     return (kind, party_id, "", None)
 
 
+def display_title(kind: DocumentKind, subject: ctx.Subject) -> str:
+    """The document's title in the language of the page.
+
+    In Chinese it is the title the issued paper gets (``context.document_title``, always
+    Chinese); in English the same title with the kind of document translated.
+    """
+    label = str(kind.label)
+    if subject.appeal is not None:
+        detail = subject.appeal.decision.party.person.name
+    elif subject.party is None:
+        return label
+    else:
+        detail = subject.party.person.name
+        if kind == DocumentKind.DELIVERY_RECEIPT:
+            whom = (
+                gettext("{name}本人")
+                if subject.recipient == Delivery.Recipient.PERSON
+                else gettext("{name}所在单位")
+            )
+            detail = whom.format(name=detail)
+    return gettext("{name}（{detail}）").format(name=label, detail=detail)
+
+
 def _option(
     kind: DocumentKind,
     subject: ctx.Subject,
@@ -172,7 +198,7 @@ def _option(
     appeal_id = subject.appeal.pk if subject.appeal else None
     return IssueOption(
         kind=kind,
-        title=ctx.document_title(kind, subject),
+        title=display_title(kind, subject),
         party_id=party_id,
         recipient=subject.recipient,
         appeal_id=appeal_id,

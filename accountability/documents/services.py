@@ -34,6 +34,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
 from accountability.cases import access
@@ -41,6 +43,7 @@ from accountability.cases.models import Appeal, Case, CaseParty, Decision
 from accountability.cases.services import decision_mark_issued
 from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError, PermissionDenied
+from accountability.common.i18n import in_source_language, join_list
 from accountability.documents import context as ctx
 from accountability.documents import render
 from accountability.documents.formatting import cn_date, document_number
@@ -63,24 +66,24 @@ DOSSIER_ROLES = ISSUER_ROLES | {Role.ARCHIVIST}
 TEMPLATE_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 
-MSG_UNKNOWN_KIND = "未知的文书种类“{kind}”。"
-MSG_NOT_ISSUER = "只有{roles}可以印发{document}。"
-MSG_ALREADY_ISSUED = "{title}已于{date}印发{number}，如需更正请生成新版本。"
-MSG_SUPERSEDED = "该文书已有第{version}版，只能在最新版本上生成新版本。"
-MSG_REASON_REQUIRED = "请填写生成新版本的理由。"
-MSG_TAMPERED = "文书文件“{name}”的校验值与印发时记录的不一致，文件可能已被改动。"
-MSG_FILE_MISSING = "文书文件“{name}”在存储中缺失。"
-MSG_BAD_FORMAT = "下载格式只能是 docx 或 pdf。"
-MSG_NOT_DOSSIER = "只有{roles}可以导出案卷材料包。"
-MSG_TEMPLATE_ROLE = "只有监督室工作人员和监督室负责人可以管理文书模板。"
-MSG_TEMPLATE_EMPTY = "请选择要上传的模板文件。"
-MSG_TEMPLATE_NOT_DOCX = "模板必须是 .docx 格式的 Word 文件（不支持 .doc、.wps）。"
-MSG_TEMPLATE_TOO_LARGE = "模板文件不能超过 5 MB。"
-MSG_TEMPLATE_INVALID = "模板校验未通过：{detail}"
-MSG_ADOPTED_NUMBER = "决定书字号“{number}”不符合“机关代字〔年份〕序号号”的格式。"
-MSG_PAPER_YEAR = "决定文书字号“{number}”的年份应与印发日期（{date}）所在年度一致。"
-MSG_PAPER_USED = "决定文书字号“{number}”已用于{what}，不能重复使用。"
-MSG_PAPER_NOT_NEXT = (
+MSG_UNKNOWN_KIND = _("未知的文书种类“{kind}”。")
+MSG_NOT_ISSUER = _("只有{roles}可以印发{document}。")
+MSG_ALREADY_ISSUED = _("{title}已于{date}印发{number}，如需更正请生成新版本。")
+MSG_SUPERSEDED = _("该文书已有第{version}版，只能在最新版本上生成新版本。")
+MSG_REASON_REQUIRED = _("请填写生成新版本的理由。")
+MSG_TAMPERED = _("文书文件“{name}”的校验值与印发时记录的不一致，文件可能已被改动。")
+MSG_FILE_MISSING = _("文书文件“{name}”在存储中缺失。")
+MSG_BAD_FORMAT = _("下载格式只能是 docx 或 pdf。")
+MSG_NOT_DOSSIER = _("只有{roles}可以导出案卷材料包。")
+MSG_TEMPLATE_ROLE = _("只有监督室工作人员和监督室负责人可以管理文书模板。")
+MSG_TEMPLATE_EMPTY = _("请选择要上传的模板文件。")
+MSG_TEMPLATE_NOT_DOCX = _("模板必须是 .docx 格式的 Word 文件（不支持 .doc、.wps）。")
+MSG_TEMPLATE_TOO_LARGE = _("模板文件不能超过 5 MB。")
+MSG_TEMPLATE_INVALID = _("模板校验未通过：{detail}")
+MSG_ADOPTED_NUMBER = _("决定书字号“{number}”不符合“机关代字〔年份〕序号号”的格式。")
+MSG_PAPER_YEAR = _("决定文书字号“{number}”的年份应与印发日期（{date}）所在年度一致。")
+MSG_PAPER_USED = _("决定文书字号“{number}”已用于{what}，不能重复使用。")
+MSG_PAPER_NOT_NEXT = _(
     "“{number}”属于本系统按年连续编号的“{series}”字号，该字号下一个是“{expected}”；"
     "纸质文书补录只能使用这个字号，否则会出现空号或重号。"
 )
@@ -89,7 +92,7 @@ _NUMBER = re.compile(r"^(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)�
 
 
 def _labels(roles: Iterable[str]) -> str:
-    return "、".join(str(Role(r).label) for r in Role if r in set(roles))
+    return join_list(Role(r).label for r in Role if r in set(roles))
 
 
 def parse_kind(kind: str) -> DocumentKind:
@@ -198,7 +201,7 @@ def _store(
     decision = getattr(subject.party, "decision", None) if subject.party else None
     document = IssuedDocument(
         kind=kind,
-        title=ctx.document_title(kind, subject),
+        title=in_source_language(ctx.document_title, kind, subject),
         case=subject.case,
         party=subject.party,
         decision=decision,
@@ -283,7 +286,9 @@ def document_issue(
                     MSG_ALREADY_ISSUED.format(
                         title=existing.title,
                         date=cn_date(existing.issued_on),
-                        number=f"（{existing.number}）" if existing.number else "",
+                        number=gettext("（{number}）").format(number=existing.number)
+                        if existing.number
+                        else "",
                     ),
                     field="kind",
                     code="already_issued",
@@ -307,7 +312,9 @@ def document_issue(
                         issued_on=issued_on,
                         request=request,
                     )
-            data = ctx.build(kind, subject, number=number, issued_on=issued_on, actor=actor)
+            data = in_source_language(
+                ctx.build, kind, subject, number=number, issued_on=issued_on, actor=actor
+            )
             return _store(
                 kind=kind,
                 subject=subject,
@@ -362,8 +369,8 @@ def document_reissue(
             subject = _subject(case, document.party, document.recipient, document.appeal)
             ctx.check_ready(kind, subject)
             issued_on = timezone.localdate()
-            data = ctx.build(
-                kind, subject, number=document.number, issued_on=issued_on, actor=actor
+            data = in_source_language(
+                ctx.build, kind, subject, number=document.number, issued_on=issued_on, actor=actor
             )
             return _store(
                 kind=kind,
@@ -436,7 +443,11 @@ def decision_paper_record(
             .first()
         )
         used = IssuedDocument.objects.filter(number=number).order_by("id").first()
-        what = f"{other.party.person.name}的决定文书" if other is not None else ""
+        what = (
+            gettext("{name}的决定文书").format(name=other.party.person.name)
+            if other is not None
+            else ""
+        )
         what = what or (used.title if used is not None else "")
         if what:
             raise DomainError(
@@ -464,7 +475,7 @@ def decision_paper_record(
         return marked
 
 
-MSG_DRAFT_ROLE = "您在本案中没有职责，不能生成文书草稿。"
+MSG_DRAFT_ROLE = _("您在本案中没有职责，不能生成文书草稿。")
 
 
 def document_draft(
@@ -491,9 +502,9 @@ def document_draft(
     if kind in NUMBERED_KINDS:
         prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
         number = f"{prefix}〔{today.year}〕　　号"
-    data = ctx.build(kind, subject, number=number, issued_on=today, actor=actor)
+    data = in_source_language(ctx.build, kind, subject, number=number, issued_on=today, actor=actor)
     docx = render.render_docx(template_for(kind).content, data)
-    title = f"草稿-{ctx.document_title(kind, subject)}"
+    title = f"草稿-{in_source_language(ctx.document_title, kind, subject)}"
     if fmt == "pdf":
         return DownloadFile(docx_to_pdf(docx), f"{title}.pdf", CONTENT_TYPES["pdf"], False)
     return DownloadFile(docx, f"{title}.docx", CONTENT_TYPES["docx"], False)
@@ -686,7 +697,7 @@ def dossier_export(
         docx = _read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
         meta = {
             "title": document.title,
-            "kind": document.get_kind_display(),
+            "kind": in_source_language(document.get_kind_display),
             "number": document.number,
             "version": str(document.version),
             "day": document.issued_on.isoformat(),
@@ -706,7 +717,7 @@ def dossier_export(
                 f"{base}.pdf",
                 pdf,
                 title=f"{document.title}（PDF，由存档 Word 文件转换）",
-                kind=document.get_kind_display(),
+                kind=in_source_language(document.get_kind_display),
                 number=document.number,
                 version=str(document.version),
                 day=document.issued_on.isoformat(),
@@ -774,7 +785,7 @@ def template_validate(kind: str, content: bytes) -> bytes:
     except zipfile.BadZipFile:
         raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx") from None
     try:
-        return render.render_docx(content, sample_context(kind))
+        return render.render_docx(content, in_source_language(sample_context, kind))
     except render.RenderError as exc:
         raise DomainError(
             MSG_TEMPLATE_INVALID.format(detail=exc.message), field="file", code="template_invalid"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accountability.cases.models import Appeal, Case, CaseParty
 from accountability.cases.selectors import case_get_for_user
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
+from accountability.common.i18n import in_source_language, label_separator
 from accountability.documents import render as rendering
 from accountability.documents import selectors, services
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
@@ -140,7 +141,7 @@ def issue(request: HttpRequest, case_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        number = f"（{document.number}）" if document.number else ""
+        number = _("（{number}）").format(number=document.number) if document.number else ""
         messages.success(request, _(MSG_ISSUED).format(title=document.title, number=number))
     return _back(request, case)
 
@@ -210,8 +211,13 @@ def dossier(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- templates --------------------------------------------------------------------------
 
 
+def _file_label(kind: DocumentKind) -> str:
+    """The kind's name in a file name: Chinese, like the paperwork the file holds."""
+    return in_source_language(str, kind.label)
+
+
 def _sample_fields(kind: DocumentKind) -> str:
-    return json.dumps(sample_context(kind), ensure_ascii=False, indent=2)
+    return json.dumps(in_source_language(sample_context, kind), ensure_ascii=False, indent=2)
 
 
 @login_required
@@ -247,11 +253,11 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied(services.MSG_TEMPLATE_ROLE)
     if request.GET.get("source") == "shipped":
         content = rendering.shipped_template(kind)
-        name = f"{kind.label}-系统默认模板.docx"
+        name = f"{_file_label(kind)}-系统默认模板.docx"
     else:
         choice = selectors.template_for(kind)
         content = choice.content
-        name = f"{kind.label}-{'系统默认模板' if choice.is_shipped else '本单位模板'}.docx"
+        name = f"{_file_label(kind)}-{'系统默认模板' if choice.is_shipped else '本单位模板'}.docx"
     return _file_response(content, name, services.CONTENT_TYPES["docx"])
 
 
@@ -266,8 +272,8 @@ def template_sample(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         raise NotFound()
     docx = services.template_validate(kind, selectors.template_for(kind).content)
     if fmt == "pdf":
-        return _file_response(docx_to_pdf(docx), f"{kind.label}-示例.pdf", "application/pdf")
-    return _file_response(docx, f"{kind.label}-示例.docx", services.CONTENT_TYPES["docx"])
+        return _file_response(docx_to_pdf(docx), f"{_file_label(kind)}-示例.pdf", "application/pdf")
+    return _file_response(docx, f"{_file_label(kind)}-示例.docx", services.CONTENT_TYPES["docx"])
 
 
 @login_required
@@ -285,7 +291,7 @@ def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
     except PermissionDenied:
         raise
     except DomainError as error:
-        messages.error(request, f"{kind.label}：{error.message}")
+        messages.error(request, f"{kind.label}{label_separator()}{error.message}")
     else:
         messages.success(
             request, _(MSG_TEMPLATE_SAVED).format(kind=kind.label, name=row.original_name)

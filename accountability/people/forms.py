@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
-FILE_TOO_LARGE = "文件过大：名册文件不能超过 5 MB。"
-NOT_XLSX_NAME = "请上传 .xlsx 格式的 Excel 文件。"
+FILE_TOO_LARGE = _("文件过大：名册文件不能超过 5 MB。")
+NOT_XLSX_NAME = _("请上传 .xlsx 格式的 Excel 文件。")
 
 
 class RosterImportForm(forms.Form):

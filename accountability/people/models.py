@@ -7,36 +7,37 @@ authority (Person.managed_by).
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accountability.common.models import TimestampedModel
 
 
 class Organisation(TimestampedModel):
     class Kind(models.TextChoices):
-        CITY_COMMISSION = "city_commission", "市纪委监委"
-        COUNTY_COMMISSION = "county_commission", "县纪委监委"
-        LEADING_GROUP = "leading_group", "领导班子"
-        OFFICE = "office", "机关室(部、中心)"
-        DISPATCHED = "dispatched", "派驻机构"
-        INSPECTION = "inspection", "巡察机构"
-        TOWNSHIP = "township", "乡镇(街道)纪委"
+        CITY_COMMISSION = "city_commission", _("市纪委监委")
+        COUNTY_COMMISSION = "county_commission", _("县纪委监委")
+        LEADING_GROUP = "leading_group", _("领导班子")
+        OFFICE = "office", _("机关室(部、中心)")
+        DISPATCHED = "dispatched", _("派驻机构")
+        INSPECTION = "inspection", _("巡察机构")
+        TOWNSHIP = "township", _("乡镇(街道)纪委")
 
-    name = models.CharField("名称", max_length=128)
-    kind = models.CharField("类型", max_length=32, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=128)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级",
+        verbose_name=_("上级"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    code = models.CharField("代码", max_length=32, unique=True)
-    is_active = models.BooleanField("启用", default=True)
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -51,7 +52,7 @@ class Person(TimestampedModel):
     """A cadre or staff member in scope of the measures (Art 2)."""
 
     class Role(models.TextChoices):
-        """Art 5 responsible subjects, in the regulation's words."""
+        """Art 5 responsible subjects, in the regulation's words (untranslated: legal terms)."""
 
         LEADER = "分管领导", "分管(联系)领导"
         DISPATCHED_HEAD = "派驻机构负责人", "派驻机构负责人"
@@ -62,30 +63,30 @@ class Person(TimestampedModel):
         HANDLER = "具体承办人", "具体承办人"
 
     class Gender(models.TextChoices):
-        MALE = "男", "男"
-        FEMALE = "女", "女"
+        MALE = "男", _("男")
+        FEMALE = "女", _("女")
 
-    name = models.CharField("姓名", max_length=64)
-    id_number = models.CharField("工号", max_length=32, unique=True)
+    name = models.CharField(_("姓名"), max_length=64)
+    id_number = models.CharField(_("工号"), max_length=32, unique=True)
     unit = models.ForeignKey(
-        Organisation, verbose_name="所在单位", on_delete=models.PROTECT, related_name="people"
+        Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="people"
     )
-    post = models.CharField("职务", max_length=64, blank=True)
-    rank = models.CharField("职级", max_length=32, blank=True)
-    role = models.CharField("责任主体类别(第五条)", max_length=16, choices=Role.choices)
+    post = models.CharField(_("职务"), max_length=64, blank=True)
+    rank = models.CharField(_("职级"), max_length=32, blank=True)
+    role = models.CharField(_("责任主体类别(第五条)"), max_length=16, choices=Role.choices)
     managed_by = models.ForeignKey(
         Organisation,
-        verbose_name="干部管理机关(第十一条)",
+        verbose_name=_("干部管理机关(第十一条)"),
         on_delete=models.PROTECT,
         related_name="managed_people",
     )
-    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
-    is_party_member = models.BooleanField("中共党员", default=True)
-    is_active = models.BooleanField("在职", default=True)
+    gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    is_party_member = models.BooleanField(_("中共党员"), default=True)
+    is_active = models.BooleanField(_("在职"), default=True)
     account = models.OneToOneField(
         "accounts.User",
-        verbose_name="系统账号",
+        verbose_name=_("系统账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -93,8 +94,8 @@ class Person(TimestampedModel):
     )
 
     class Meta:
-        verbose_name = "干部职工"
-        verbose_name_plural = "干部职工"
+        verbose_name = _("干部职工")
+        verbose_name_plural = _("干部职工")
         ordering = ["name"]
 
     def __str__(self) -> str:

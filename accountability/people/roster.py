@@ -13,11 +13,13 @@ from datetime import date
 from typing import Any
 from zipfile import BadZipFile
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 
 SHEET_TITLE = "干部名册"
@@ -50,20 +52,20 @@ HEADERS = tuple(c.header for c in COLUMNS)
 YES, NO = "是", "否"
 MIN_BIRTH_YEAR = 1940
 
-NOT_XLSX = "文件不是有效的 Excel (.xlsx) 工作簿。"
-NO_ROWS = "文件中没有人员数据行。"
-MISSING_HEADER = "缺少列“{column}”。"
-REQUIRED = "{column}不能为空。"
-TOO_LONG = "{column}不能超过 {max_length} 个字符。"
-UNKNOWN_ORG = "找不到单位“{value}”，请填写单位代码或完整名称。"
-AMBIGUOUS_ORG = "单位名称“{value}”不唯一，请改填单位代码。"
-BAD_ROLE = "责任主体类别“{value}”不是第五条所列类别之一：{choices}。"
-BAD_GENDER = "性别只能填写“男”或“女”。"
-BAD_YEAR = "出生年份应为 {min_year} 至 {max_year} 之间的年份。"
-BAD_BOOL = "{column}只能填写“是”或“否”。"
-DUPLICATE_NUMBER = "工号“{value}”与第 {other} 行重复。"
-OUT_OF_AUTHORITY = "干部管理机关“{value}”不在您的管理权限内。"
-PERSON_OUT_OF_AUTHORITY = "工号“{value}”的人员不在您的管理权限内，不能修改。"
+NOT_XLSX = _("文件不是有效的 Excel (.xlsx) 工作簿。")
+NO_ROWS = _("文件中没有人员数据行。")
+MISSING_HEADER = _("缺少列“{column}”。")
+REQUIRED = _("{column}不能为空。")
+TOO_LONG = _("{column}不能超过 {max_length} 个字符。")
+UNKNOWN_ORG = _("找不到单位“{value}”，请填写单位代码或完整名称。")
+AMBIGUOUS_ORG = _("单位名称“{value}”不唯一，请改填单位代码。")
+BAD_ROLE = _("责任主体类别“{value}”不是第五条所列类别之一：{choices}。")
+BAD_GENDER = _("性别只能填写“男”或“女”。")
+BAD_YEAR = _("出生年份应为 {min_year} 至 {max_year} 之间的年份。")
+BAD_BOOL = _("{column}只能填写“是”或“否”。")
+DUPLICATE_NUMBER = _("工号“{value}”与第 {other} 行重复。")
+OUT_OF_AUTHORITY = _("干部管理机关“{value}”不在您的管理权限内。")
+PERSON_OUT_OF_AUTHORITY = _("工号“{value}”的人员不在您的管理权限内，不能修改。")
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def parse_roster(content: bytes, *, allowed_managers: set[int] | None = None) ->
     }
     seen_numbers: dict[str, int] = {}
     max_year = date.today().year
-    choices = "、".join(Person.Role.values)
+    choices = join_list(Person.Role.values)
     for row_number, raw in enumerate(rows, start=2):
         cells = {
             attr: _text(raw[index]) if index < len(raw) else "" for attr, index in positions.items()

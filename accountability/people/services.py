@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
 from accountability.common.errors import DomainError, PermissionDenied
@@ -16,8 +17,8 @@ from accountability.people.selectors import (
     person_list_for_user,
 )
 
-IMPORT_FAILED = "名册有 {count} 处错误，未导入任何人员。请按错误列表修改后重新导入。"
-NOT_ALLOWED = "您无权导入或导出干部名册。"
+IMPORT_FAILED = _("名册有 {count} 处错误，未导入任何人员。请按错误列表修改后重新导入。")
+NOT_ALLOWED = _("您无权导入或导出干部名册。")
 
 #: Fields the roster sets on a person.
 ROSTER_FIELDS = (

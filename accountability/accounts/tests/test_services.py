@@ -54,7 +54,7 @@ class AccountCreateTests(PersonasTestCase):
 
     def test_full_name_required(self):
         """Every account names a person."""
-        with self.assertRaisesMessage(DomainError, services.FULL_NAME_REQUIRED):
+        with self.assertRaisesMessage(DomainError, str(services.FULL_NAME_REQUIRED)):
             self.create(full_name="  ")
 
     def test_weak_password_refused(self):
@@ -66,7 +66,7 @@ class AccountCreateTests(PersonasTestCase):
     def test_only_system_admin(self):
         """The security and audit administrators cannot create accounts."""
         for actor in (self.security_admin, self.audit_admin, self.office_head):
-            with self.assertRaisesMessage(PermissionDenied, services.NOT_SYSTEM_ADMIN):
+            with self.assertRaisesMessage(PermissionDenied, str(services.NOT_SYSTEM_ADMIN)):
                 self.create(actor=actor)
 
 
@@ -91,7 +91,7 @@ class AccountChangeTests(PersonasTestCase):
 
     def test_cannot_change_own_role(self):
         """The system administrator cannot give themselves another role."""
-        with self.assertRaisesMessage(DomainError, services.CANNOT_CHANGE_OWN_ROLE):
+        with self.assertRaisesMessage(DomainError, str(services.CANNOT_CHANGE_OWN_ROLE)):
             services.account_update(
                 actor=self.system_admin,
                 user=self.system_admin,
@@ -104,7 +104,7 @@ class AccountChangeTests(PersonasTestCase):
         services.account_set_active(actor=self.system_admin, user=self.leader, active=False)
         self.leader.refresh_from_db()
         self.assertFalse(self.leader.is_active)
-        with self.assertRaisesMessage(DomainError, services.CANNOT_DEACTIVATE_SELF):
+        with self.assertRaisesMessage(DomainError, str(services.CANNOT_DEACTIVATE_SELF)):
             services.account_set_active(
                 actor=self.system_admin, user=self.system_admin, active=False
             )
@@ -123,7 +123,7 @@ class AccountChangeTests(PersonasTestCase):
         self.leader.locked_until = timezone.now() + timedelta(minutes=10)
         self.leader.failed_login_count = 3
         self.leader.save()
-        with self.assertRaisesMessage(PermissionDenied, services.NOT_SECURITY_ADMIN):
+        with self.assertRaisesMessage(PermissionDenied, str(services.NOT_SECURITY_ADMIN)):
             services.account_unlock(actor=self.system_admin, user=self.leader)
         services.account_unlock(actor=self.security_admin, user=self.leader)
         self.leader.refresh_from_db()
@@ -134,9 +134,9 @@ class AccountChangeTests(PersonasTestCase):
         """The user's change checks the old password, refuses the same one, clears the flag."""
         user = self.leader
         user.must_change_password = True
-        with self.assertRaisesMessage(DomainError, services.OLD_PASSWORD_WRONG):
+        with self.assertRaisesMessage(DomainError, str(services.OLD_PASSWORD_WRONG)):
             services.password_change(user=user, old_password="x", new_password=GOOD_PASSWORD)
-        with self.assertRaisesMessage(DomainError, services.PASSWORD_SAME_AS_OLD):
+        with self.assertRaisesMessage(DomainError, str(services.PASSWORD_SAME_AS_OLD)):
             services.password_change(
                 user=user,
                 old_password=self.personas.password,

@@ -61,9 +61,9 @@ class VisibilityTests(PersonasTestCase):
         for username in ADMINS:
             user = getattr(self.personas, username)
             with self.subTest(role=username):
-                with self.assertRaisesMessage(PermissionDenied, selectors.MSG_ADMIN_NO_CASES):
+                with self.assertRaisesMessage(PermissionDenied, str(selectors.MSG_ADMIN_NO_CASES)):
                     selectors.case_list_for_user(user=user)
-                with self.assertRaisesMessage(PermissionDenied, selectors.MSG_ADMIN_NO_CASES):
+                with self.assertRaisesMessage(PermissionDenied, str(selectors.MSG_ADMIN_NO_CASES)):
                     selectors.case_get_for_user(case_id=self.cases["open"].pk, user=user)
                 with self.assertRaises(PermissionDenied):
                     selectors.decision_list_for_user(user=user)

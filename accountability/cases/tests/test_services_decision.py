@@ -198,7 +198,7 @@ class DecisionTests(PersonasTestCase):
             DomainError, services.MSG_MEASURES_REQUIRED.format(name="吴刚")
         ):
             self.decide(self.handler, measures=[])
-        with self.assertRaisesMessage(DomainError, services.MSG_OUTCOME):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_OUTCOME)):
             self.decide(self.handler, outcome="免予处理")
 
     def test_a_failed_vote_allows_no_decision(self):
@@ -229,7 +229,7 @@ class DecisionTests(PersonasTestCase):
         p = self.personas
         other = Flow.register(p, p.people.township_handler).to(State.REPORTED)
         meeting = other.meet()
-        with self.assertRaisesMessage(DomainError, services.MSG_MEETING_OTHER_CASE):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_MEETING_OTHER_CASE)):
             self.decide(self.handler, meeting=meeting)
 
     def test_only_the_committee_records_decisions(self):

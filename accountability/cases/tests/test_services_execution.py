@@ -166,11 +166,11 @@ class AppealTests(PersonasTestCase):
         )
         self.assertFalse(row.late)
         self.assertEqual(row.filed_on, deadline)
-        with self.assertRaisesMessage(DomainError, services.MSG_APPEAL_POSTMARK):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_APPEAL_POSTMARK)):
             appeal(self.fresh_decision, self.personas.case_officer, manner="post")
 
     def test_an_appeal_must_be_written(self):
-        with self.assertRaisesMessage(DomainError, services.MSG_APPEAL_NOT_WRITTEN):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_APPEAL_NOT_WRITTEN)):
             appeal(self.fresh_decision, self.personas.case_officer, written=False)
 
     def test_the_reviewing_organ_is_the_deciding_one_or_the_one_above(self):
@@ -230,9 +230,9 @@ class AppealTests(PersonasTestCase):
             outcome="changed",
             reason="复查",
         )
-        with self.assertRaisesMessage(DomainError, services.MSG_REVIEW_MEASURES):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_REVIEW_MEASURES)):
             services.appeal_review_record(**review)
-        with self.assertRaisesMessage(DomainError, services.MSG_REVIEW_SAME):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_REVIEW_SAME)):
             services.appeal_review_record(**review, measures=["责令限期整改", "批评教育"])
 
     def test_a_revoked_decision_no_longer_counts(self):

@@ -78,7 +78,7 @@ class ClueRegisterTests(PersonasTestCase):
         ):
             with (
                 self.subTest(user=user.username),
-                self.assertRaisesMessage(PermissionDenied, services.MSG_REGISTER_ROLE),
+                self.assertRaisesMessage(PermissionDenied, str(services.MSG_REGISTER_ROLE)),
             ):
                 services.clue_register(
                     actor=user,
@@ -117,7 +117,7 @@ class ClueRegisterTests(PersonasTestCase):
             (party.responsibility_kind, party.responsibility_scope, party.role),
             ("直接责任", "集体责任", "直接负责人"),
         )
-        with self.assertRaisesMessage(DomainError, services.MSG_RESPONSIBILITY_KIND):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_RESPONSIBILITY_KIND)):
             services.party_add(
                 case=case,
                 actor=p.case_officer,
@@ -210,7 +210,9 @@ class ClueDecisionTests(PersonasTestCase):
         for user in (p.leader, p.committee_secretary, p.archivist, p.city_officer, p.team_member):
             with self.subTest(user=user.username):
                 self.assertFalse(selectors.can_view_informant(case=case, user=user))
-                with self.assertRaisesMessage(PermissionDenied, selectors.MSG_INFORMANT_HIDDEN):
+                with self.assertRaisesMessage(
+                    PermissionDenied, str(selectors.MSG_INFORMANT_HIDDEN)
+                ):
                     selectors.case_informant_for_user(case=case, user=user)
 
 
@@ -253,7 +255,7 @@ class TakeOverTests(PersonasTestCase):
     def test_no_take_over_without_a_leading_cadre(self):
         p = self.personas
         flow = Flow.register(p, p.people.handler)
-        with self.assertRaisesMessage(DomainError, services.MSG_TAKE_OVER_LEADING):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_TAKE_OVER_LEADING)):
             services.case_take_over(case=flow.case, actor=p.city_officer, reason="直接追究")
 
     def test_only_the_commission_above_takes_over(self):

@@ -116,9 +116,9 @@ class TeamRecusalTests(PersonasTestCase):
 
     def test_the_leader_must_be_a_member_and_the_team_not_empty(self):
         p = self.personas
-        with self.assertRaisesMessage(DomainError, services.MSG_TEAM_EMPTY):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_TEAM_EMPTY)):
             services.team_form(case=self.flow.case, actor=p.case_officer, members=[], leader=None)
-        with self.assertRaisesMessage(DomainError, services.MSG_TEAM_LEADER):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_TEAM_LEADER)):
             services.team_form(
                 case=self.flow.case,
                 actor=p.case_officer,
@@ -196,7 +196,7 @@ class InvestigationTests(PersonasTestCase):
         self.assertEqual(Path(self.media, attachment.file.name).read_bytes(), content)
 
     def test_an_empty_file_is_refused(self):
-        with self.assertRaisesMessage(DomainError, services.MSG_ATTACHMENT_EMPTY):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_ATTACHMENT_EMPTY)):
             services.attachment_add(
                 case=self.flow.case,
                 actor=self.personas.case_officer,

@@ -6,9 +6,14 @@ icon font or external request is needed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from accountability.common import i18n
 
 register = template.Library()
 
@@ -83,3 +88,34 @@ def get_item(mapping: object, key: object) -> object:
     """``{{ mapping|get_item:key }}``: a dict lookup with a variable key (None if absent)."""
     getter = getattr(mapping, "get", None)
     return getter(key) if getter else None
+
+
+# Punctuation that differs between the interface languages (accountability.common.i18n):
+# ``{{ names|join_list }}`` (、 or ", "), ``{% colon %}`` after a label (： or ": "),
+# ``{% list_sep %}`` between items of a loop, ``{{ note|paren }}`` (（note） or " (note)").
+
+
+@register.filter(needs_autoescape=True)
+def join_list(items: Any, autoescape: bool = True) -> SafeString:
+    """The items joined with the list separator of the active language, each escaped."""
+    esc = conditional_escape if autoescape else str
+    return mark_safe(i18n.list_separator().join(str(esc(item)) for item in items or []))  # noqa: S308
+
+
+@register.simple_tag
+def colon() -> str:
+    """The separator after a label: ： in Chinese, ": " in English."""
+    return i18n.label_separator()
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """The separator between the items of a list: 、 in Chinese, ", " in English."""
+    return i18n.list_separator()
+
+
+@register.filter(needs_autoescape=True)
+def paren(value: Any, autoescape: bool = True) -> SafeString:
+    """The value in parentheses: full-width in Chinese, " (value)" in English; escaped."""
+    esc = conditional_escape if autoescape else str
+    return mark_safe(gettext("（{text}）").format(text=esc(value)))  # noqa: S308

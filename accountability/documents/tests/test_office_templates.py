@@ -80,7 +80,7 @@ class OfficeTemplateTests(DocumentsTestCase):
         self.assertTrue(choice.is_shipped)
         self.assertEqual(choice.content, render.shipped_template("decision"))
         self.assertEqual(DocumentTemplate.objects.count(), 2)  # the history stays
-        with self.assertRaisesMessage(DomainError, MSG_TEMPLATE_HISTORY):
+        with self.assertRaisesMessage(DomainError, str(MSG_TEMPLATE_HISTORY)):
             first.delete()
 
     def test_a_template_that_does_not_render_the_sample_is_refused(self):
@@ -104,11 +104,11 @@ class OfficeTemplateTests(DocumentsTestCase):
             ),
         ]
         for name, content, message in cases:
-            with self.subTest(name), self.assertRaisesMessage(DomainError, message):
+            with self.subTest(name), self.assertRaisesMessage(DomainError, str(message)):
                 services.template_upload(
                     kind="decision", upload=upload(name, content), actor=self.office_head
                 )
-        with self.assertRaisesMessage(DomainError, services.MSG_TEMPLATE_EMPTY):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_TEMPLATE_EMPTY)):
             services.template_upload(kind="decision", upload=None, actor=self.office_head)
         self.assertFalse(DocumentTemplate.objects.exists())
         broken = bad_template("{{ person.name ")
@@ -126,12 +126,12 @@ class OfficeTemplateTests(DocumentsTestCase):
         for user in (self.team_member, self.system_admin, self.archivist, self.subject):
             with (
                 self.subTest(user.username),
-                self.assertRaisesMessage(PermissionDenied, services.MSG_TEMPLATE_ROLE),
+                self.assertRaisesMessage(PermissionDenied, str(services.MSG_TEMPLATE_ROLE)),
             ):
                 services.template_upload(
                     kind="decision", upload=upload("a.docx", office_template()), actor=user
                 )
-        with self.assertRaisesMessage(PermissionDenied, services.MSG_TEMPLATE_ROLE):
+        with self.assertRaisesMessage(PermissionDenied, str(services.MSG_TEMPLATE_ROLE)):
             services.template_reset(kind="decision", actor=self.team_member)
 
     def test_the_overview_lists_every_kind(self):

@@ -125,13 +125,13 @@ class IssueTests(DocumentsTestCase):
     def test_an_issued_document_is_frozen(self):
         document = self.issue(DocumentKind.INTAKE_APPROVAL)
         document.title = "改写"
-        with self.assertRaisesMessage(DomainError, MSG_FROZEN):
+        with self.assertRaisesMessage(DomainError, str(MSG_FROZEN)):
             document.save()
-        with self.assertRaisesMessage(DomainError, MSG_FROZEN):
+        with self.assertRaisesMessage(DomainError, str(MSG_FROZEN)):
             document.delete()
-        with self.assertRaisesMessage(DomainError, MSG_FROZEN):
+        with self.assertRaisesMessage(DomainError, str(MSG_FROZEN)):
             IssuedDocument.objects.filter(pk=document.pk).update(title="改写")
-        with self.assertRaisesMessage(DomainError, MSG_FROZEN):
+        with self.assertRaisesMessage(DomainError, str(MSG_FROZEN)):
             IssuedDocument.objects.filter(pk=document.pk).delete()
         self.assertEqual(IssuedDocument.objects.get(pk=document.pk).title, "线索受理审批表")
 
@@ -182,7 +182,7 @@ class IssueTests(DocumentsTestCase):
         self.assertEqual(last_serial(), 1)
         with self.assertRaisesMessage(DomainError, services.MSG_SUPERSEDED.format(version=2)):
             services.document_reissue(document=first, actor=self.case_officer, reason="再改。")
-        with self.assertRaisesMessage(DomainError, services.MSG_REASON_REQUIRED):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_REASON_REQUIRED)):
             services.document_reissue(document=second, actor=self.case_officer, reason="  ")
         self.assertEqual(AuditEntry.objects.filter(action="issue_document").count(), 2)
 
@@ -198,7 +198,7 @@ class IssueTests(DocumentsTestCase):
     def test_documents_the_case_is_not_ready_for_are_refused(self):
         party = self.flow.parties[0]
         name = party.person.name
-        with self.assertRaisesMessage(DomainError, ctx.MSG_NO_CRIMINAL):
+        with self.assertRaisesMessage(DomainError, str(ctx.MSG_NO_CRIMINAL)):
             self.issue(DocumentKind.TRANSFER_LETTER)
         with self.assertRaisesMessage(
             DomainError, ctx.MSG_NEEDS_ISSUED_DECISION.format(name=name, document="送达回证")
@@ -207,10 +207,10 @@ class IssueTests(DocumentsTestCase):
         names = "、".join(p.person.name for p in self.flow.parties)
         with self.assertRaisesMessage(DomainError, ctx.MSG_NEEDS_ALL_ISSUED.format(names=names)):
             self.issue(DocumentKind.FILING_REPORT)
-        with self.assertRaisesMessage(DomainError, ctx.MSG_NEEDS_PARTY):
+        with self.assertRaisesMessage(DomainError, str(ctx.MSG_NEEDS_PARTY)):
             self.issue(DocumentKind.DECISION)
         self.issue(DocumentKind.DECISION, party=party)
-        with self.assertRaisesMessage(DomainError, ctx.MSG_NEEDS_RECIPIENT):
+        with self.assertRaisesMessage(DomainError, str(ctx.MSG_NEEDS_RECIPIENT)):
             self.issue(DocumentKind.DELIVERY_RECEIPT, party=party)
         with self.assertRaisesMessage(DomainError, services.MSG_UNKNOWN_KIND.format(kind="memo")):
             self.issue("memo")
@@ -226,7 +226,7 @@ class IssueTests(DocumentsTestCase):
             DomainError, services.MSG_TAMPERED.format(name="线索受理审批表.docx")
         ):
             services.document_content(document=document, fmt="docx")
-        with self.assertRaisesMessage(DomainError, services.MSG_BAD_FORMAT):
+        with self.assertRaisesMessage(DomainError, str(services.MSG_BAD_FORMAT)):
             services.document_content(document=document, fmt="odt")
 
     def test_a_download_is_audited(self):
@@ -391,7 +391,7 @@ class PaperRecordTests(DocumentsTestCase):
             series=f"{PREFIX}〔{YEAR}〕",
             expected=f"{PREFIX}〔{YEAR}〕1号",
         )
-        with self.assertRaisesMessage(DomainError, message):
+        with self.assertRaisesMessage(DomainError, str(message)):
             self.record(f"{PREFIX}〔{YEAR}〕5号")
         self.assertEqual(last_serial(), 0)
         self.assertIsNone(Decision.objects.get(pk=self.flow.decisions[0].pk).issued_on)
@@ -404,7 +404,7 @@ class PaperRecordTests(DocumentsTestCase):
         message = services.MSG_PAPER_USED.format(
             number=number, what=f"{first.party.person.name}的决定文书"
         )
-        with self.assertRaisesMessage(DomainError, message):
+        with self.assertRaisesMessage(DomainError, str(message)):
             self.record(number, decision=second)
         self.assertIsNone(Decision.objects.get(pk=second.pk).issued_on)
 
