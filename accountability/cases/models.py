@@ -53,6 +53,30 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.verbose_name}只能追加，不能删除。")
 
 
+class RecordedModel(models.Model):
+    """A record entered by a user: who entered it and when (set once, on creation)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExecutionRecord(RecordedModel):
+    """A step of carrying out a decision (delivery, archive, 备案), with a free-text note."""
+
+    note = models.TextField(_("备注"), blank=True, default="")
+
+    class Meta(RecordedModel.Meta):
+        abstract = True
+
+
 class CaseNumberSequence(models.Model):
     """The last case number issued in a year (locked while the next one is taken)."""
 
@@ -391,7 +415,7 @@ class Evidence(models.Model):
         return self.title
 
 
-class Hearing(models.Model):
+class Hearing(RecordedModel):
     """第十三条第(二)项: 听取被追究责任者陈述和申辩, or the record of their refusal."""
 
     party = models.ForeignKey(
@@ -402,13 +426,6 @@ class Hearing(models.Model):
     defence = models.TextField(_("申辩"), blank=True, default="")
     refused = models.BooleanField(_("拒绝陈述和申辩"), default=False)
     refusal_record = models.TextField(_("拒绝陈述申辩的记录"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("陈述申辩记录")
@@ -489,7 +506,7 @@ class ReportFinding(models.Model):
         return f"{self.party.person.name}: {self.recommendation}"
 
 
-class CommitteeMeeting(models.Model):
+class CommitteeMeeting(RecordedModel):
     """第十三条第(三)项: the standing committee hears the report and decides."""
 
     class QuorumRule(models.TextChoices):
@@ -513,13 +530,6 @@ class CommitteeMeeting(models.Model):
     votes_against = models.PositiveSmallIntegerField(_("不同意"), default=0)
     votes_abstain = models.PositiveSmallIntegerField(_("弃权"), default=0)
     minutes = models.TextField(_("会议纪要"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("常委会会议")
@@ -554,7 +564,7 @@ class Outcome(models.TextChoices):
     REVOKED = "撤销", _("撤销原决定")
 
 
-class Decision(models.Model):
+class Decision(RecordedModel):
     """A person's decision; its content lives in DecisionVersion rows (one per version)."""
 
     party = models.OneToOneField(
@@ -580,13 +590,6 @@ class Decision(models.Model):
     # Counted with the rulebook from the recorded delivery to the person (Art 16).
     appeal_deadline = models.DateField(_("申诉期限届满日"), null=True, blank=True)
     appeal_deadline_warnings = models.JSONField(_("期限提示"), default=list, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("责任追究决定")
@@ -661,7 +664,7 @@ class DecisionVersion(AppendOnlyModel):
         )
 
 
-class Delivery(models.Model):
+class Delivery(ExecutionRecord):
     class Recipient(models.TextChoices):
         PERSON = "person", _("被追究责任者本人")
         UNIT = "unit", _("所在单位")
@@ -680,14 +683,6 @@ class Delivery(models.Model):
     delivered_on = models.DateField(_("送达日期"))
     manner = models.CharField(_("送达方式"), max_length=16, choices=Manner.choices)
     received_by = models.CharField(_("签收人"), max_length=64, blank=True, default="")
-    note = models.TextField(_("备注"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("送达记录")
@@ -703,7 +698,7 @@ class Delivery(models.Model):
         return f"{self.get_recipient_display()} {self.delivered_on}"
 
 
-class ArchiveRecord(models.Model):
+class ArchiveRecord(ExecutionRecord):
     """Materials sent to the organisation department for the personal dossiers (13(4))."""
 
     case = models.OneToOneField(
@@ -722,14 +717,6 @@ class ArchiveRecord(models.Model):
         related_name="+",
     )
     received_by = models.CharField(_("接收人"), max_length=64, blank=True, default="")
-    note = models.TextField(_("备注"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("归档记录")
@@ -739,7 +726,7 @@ class ArchiveRecord(models.Model):
         return gettext("{case} 归档 {date}").format(case=self.case.number, date=self.archived_on)
 
 
-class CityFiling(models.Model):
+class CityFiling(ExecutionRecord):
     """备案 with the city commission's cadre supervision office (13(4))."""
 
     case = models.OneToOneField(
@@ -750,14 +737,6 @@ class CityFiling(models.Model):
     )
     filed_on = models.DateField(_("报备日期"))
     reference = models.CharField(_("报备文号"), max_length=64, blank=True, default="")
-    note = models.TextField(_("备注"), blank=True, default="")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("备案记录")

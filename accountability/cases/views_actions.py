@@ -1,15 +1,17 @@
 """One page per workflow action: a form, ONE service call, a redirect with a message.
 
-``ActionView`` holds the pattern; each subclass names its action, form, and the service it
-calls in ``perform``. Who may open the page comes from the workflow table through
-``selectors.allowed_actions``: a role that may never take the action gets 403 with the rule's
-message; a role that may, but not in the case's current state, is sent back to the case page
-with the workflow's message. The services check everything again on submit; their
-DomainErrors go back onto the form field they name.
+``ActionView`` holds the pattern; each subclass names its action, its form, and the service it
+calls with the form's fields (``service``, ``service_fields``), or overrides ``perform`` when
+the call needs more than the fields as they are. Who may open the page comes from the workflow
+table through ``selectors.allowed_actions``: a role that may never take the action gets 403
+with the rule's message; a role that may, but not in the case's current state, is sent back to
+the case page with the workflow's message. The services check everything again on submit;
+their DomainErrors go back onto the form field they name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms as django_forms
@@ -65,6 +67,10 @@ class ActionView(LoginRequiredMixin, View):
     target_kind: ClassVar[str | None] = None
     #: Anchor of the case page section to return to.
     anchor: ClassVar[str] = ""
+    #: What ``perform`` calls (wrapped in ``staticmethod``): the service gets the target under
+    #: its ``target_kind`` (or ``case=``), the acting user, the request, and these form fields.
+    service: ClassVar[Callable[..., Any] | None] = None
+    service_fields: ClassVar[tuple[str, ...]] = ()
     danger: ClassVar[bool] = False
 
     case: Case
@@ -129,7 +135,16 @@ class ActionView(LoginRequiredMixin, View):
     # -- hooks
 
     def perform(self, form: Any) -> Any:
-        raise NotImplementedError
+        if self.service is None:
+            raise NotImplementedError
+        data = form.cleaned_data
+        subject = {self.target_kind: self.target} if self.target_kind else {"case": self.case}
+        return self.service(
+            **subject,
+            actor=self.request.user,
+            **{name: data[name] for name in self.service_fields},
+            request=self.request,
+        )
 
     def form_kwargs(self) -> dict[str, Any]:
         return {}
@@ -217,6 +232,18 @@ class ActionView(LoginRequiredMixin, View):
         return {"party": party, "assessment": assessment_view(result, _("按已认定事实测算"))}
 
 
+class ReasonActionView(ActionView):
+    """An action that takes one reason (``forms.ReasonForm``), under the label it names."""
+
+    form_class = forms.ReasonForm
+    service_fields = ("reason",)
+    reason_label: ClassVar[Any] = ""
+    reason_required: ClassVar[bool] = True
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"label": self.reason_label, "required": self.reason_required}
+
+
 # ---------------------------------------------------------------------------------------------
 # 13(1) 线索受理
 
@@ -224,6 +251,8 @@ class ActionView(LoginRequiredMixin, View):
 class PartyAddView(ActionView):
     action = A.PARTY_ADD
     form_class = forms.PartyAddForm
+    service = staticmethod(services.party_add)
+    service_fields = ("person", "responsibility_kind", "responsibility_scope")
     submit_label = _("添加")
     success_message = _("已添加被调查人。")
     anchor = "parties"
@@ -231,22 +260,25 @@ class PartyAddView(ActionView):
     def form_kwargs(self) -> dict[str, Any]:
         return {"case": self.case}
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.party_add(
-            case=self.case,
-            actor=self.request.user,
-            person=data["person"],
-            responsibility_kind=data["responsibility_kind"],
-            responsibility_scope=data["responsibility_scope"],
-            request=self.request,
-        )
-
 
 class PartyFactsView(ActionView):
     action = A.PARTY_FACTS_UPDATE
     template_name = "cases/party_facts_form.html"
     form_class = forms.PartyFactsForm
+    service = staticmethod(services.party_facts_update)
+    service_fields = (
+        "role",
+        "circumstance",
+        "severity",
+        "conditions",
+        "violates_discipline",
+        "lighter",
+        "heavier",
+        "occurred_on",
+        "facts",
+        "responsibility_kind",
+        "responsibility_scope",
+    )
     target_kind = "party"
     anchor = "parties"
     intro = _(
@@ -264,29 +296,12 @@ class PartyFactsView(ActionView):
     def extra_context(self) -> dict[str, Any]:
         return self.party_context(self.target)
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.party_facts_update(
-            party=self.target,
-            actor=self.request.user,
-            role=data["role"],
-            circumstance=data["circumstance"],
-            severity=data["severity"],
-            conditions=data["conditions"],
-            violates_discipline=data["violates_discipline"],
-            lighter=data["lighter"],
-            heavier=data["heavier"],
-            occurred_on=data["occurred_on"],
-            facts=data["facts"],
-            responsibility_kind=data["responsibility_kind"],
-            responsibility_scope=data["responsibility_scope"],
-            request=self.request,
-        )
-
 
 class ConflictDeclareView(ActionView):
     action = A.CONFLICT_DECLARE
     form_class = forms.ConflictForm
+    service = staticmethod(services.conflict_declare)
+    service_fields = ("kind", "note", "user", "person")
     anchor = "team"
     intro = _("登记后，该人员不得参加调查组或参加常委会表决；已在调查组的，自动退出。")
     submit_label = _("登记")
@@ -295,92 +310,46 @@ class ConflictDeclareView(ActionView):
     def form_kwargs(self) -> dict[str, Any]:
         return {"case": self.case}
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.conflict_declare(
-            case=self.case,
-            actor=self.request.user,
-            kind=data["kind"],
-            note=data["note"],
-            user=data["user"],
-            person=data["person"],
-            request=self.request,
-        )
-
 
 class AttachmentAddView(ActionView):
     action = A.ATTACHMENT_ADD
     form_class = forms.AttachmentForm
+    service = staticmethod(services.attachment_add)
+    service_fields = ("file", "title")
     anchor = "materials"
     submit_label = _("上传")
     success_message = _("附件已上传。")
-
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.attachment_add(
-            case=self.case,
-            actor=self.request.user,
-            file=data["file"],
-            title=data["title"],
-            request=self.request,
-        )
 
 
 class ClueApproveView(ActionView):
     action = A.CLUE_APPROVE
     form_class = forms.OpinionForm
+    service = staticmethod(services.clue_approve)
+    service_fields = ("opinion",)
     intro = _("第十三条第(一)项：纪检监察干部监督室提出办理意见，按程序报批受理。")
     submit_label = _("批准受理")
     success_message = _("已批准受理。")
 
-    def perform(self, form: Any) -> Any:
-        return services.clue_approve(
-            case=self.case,
-            actor=self.request.user,
-            opinion=form.cleaned_data["opinion"],
-            request=self.request,
-        )
 
-
-class ClueRejectView(ActionView):
+class ClueRejectView(ReasonActionView):
     action = A.CLUE_REJECT
-    form_class = forms.ReasonForm
+    service = staticmethod(services.clue_reject)
+    reason_label = _("不予受理理由")
     intro = _("不予受理的，写明理由；案件随即终结。")
     submit_label = _("不予受理")
     success_message = _("已决定不予受理。")
     danger = True
 
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"label": _("不予受理理由")}
 
-    def perform(self, form: Any) -> Any:
-        return services.clue_reject(
-            case=self.case,
-            actor=self.request.user,
-            reason=form.cleaned_data["reason"],
-            request=self.request,
-        )
-
-
-class CaseTakeOverView(ActionView):
+class CaseTakeOverView(ReasonActionView):
     action = A.CASE_TAKE_OVER
-    form_class = forms.ReasonForm
+    service = staticmethod(services.case_take_over)
+    reason_label = _("直接追究理由")
     intro = _(
         "第十一条：确因工作需要，上级纪检监察机关可直接对下级纪检监察机关领导干部进行责任追究。"
     )
     submit_label = _("直接追究")
     success_message = _("本案已由上级机关直接追究。")
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"label": _("直接追究理由")}
-
-    def perform(self, form: Any) -> Any:
-        return services.case_take_over(
-            case=self.case,
-            actor=self.request.user,
-            reason=form.cleaned_data["reason"],
-            request=self.request,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,6 +400,8 @@ class TeamMemberAddView(ActionView):
 class EvidenceAddView(ActionView):
     action = A.EVIDENCE_ADD
     form_class = forms.EvidenceForm
+    service = staticmethod(services.evidence_add)
+    service_fields = ("title", "collected_on", "description", "party", "file")
     anchor = "materials"
     submit_label = _("登记证据")
     success_message = _("已登记证据材料。")
@@ -438,23 +409,12 @@ class EvidenceAddView(ActionView):
     def form_kwargs(self) -> dict[str, Any]:
         return {"case": self.case}
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.evidence_add(
-            case=self.case,
-            actor=self.request.user,
-            title=data["title"],
-            collected_on=data["collected_on"],
-            description=data["description"],
-            party=data["party"],
-            file=data["file"],
-            request=self.request,
-        )
-
 
 class HearingRecordView(ActionView):
     action = A.HEARING_RECORD
     form_class = forms.HearingForm
+    service = staticmethod(services.hearing_record)
+    service_fields = ("held_on", "statement", "defence")
     target_kind = "party"
     anchor = "parties"
     intro = _("第十三条第(二)项：听取被追究责任者陈述和申辩。")
@@ -464,21 +424,12 @@ class HearingRecordView(ActionView):
     def heading(self) -> str:
         return _("记录%(name)s的陈述和申辩") % {"name": self.target.person.name}
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.hearing_record(
-            party=self.target,
-            actor=self.request.user,
-            held_on=data["held_on"],
-            statement=data["statement"],
-            defence=data["defence"],
-            request=self.request,
-        )
-
 
 class HearingRefusalView(ActionView):
     action = A.HEARING_REFUSAL_RECORD
     form_class = forms.RefusalForm
+    service = staticmethod(services.hearing_refusal_record)
+    service_fields = ("held_on", "refusal_record")
     target_kind = "party"
     anchor = "parties"
     intro = _("本人拒绝陈述和申辩的，如实记录；有此记录方可作出决定(第十三条第(二)项)。")
@@ -487,16 +438,6 @@ class HearingRefusalView(ActionView):
 
     def heading(self) -> str:
         return _("记录%(name)s拒绝陈述申辩") % {"name": self.target.person.name}
-
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.hearing_refusal_record(
-            party=self.target,
-            actor=self.request.user,
-            held_on=data["held_on"],
-            refusal_record=data["refusal_record"],
-            request=self.request,
-        )
 
 
 class ReportSubmitView(ActionView):
@@ -536,23 +477,13 @@ class ReportSubmitView(ActionView):
         )
 
 
-class ReportReturnView(ActionView):
+class ReportReturnView(ReasonActionView):
     action = A.REPORT_RETURN
-    form_class = forms.ReasonForm
+    service = staticmethod(services.report_return)
+    reason_label = _("退回理由")
     anchor = "reports"
     submit_label = _("退回补充调查")
     success_message = _("调查报告已退回，案件回到调查核实。")
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"label": _("退回理由")}
-
-    def perform(self, form: Any) -> Any:
-        return services.report_return(
-            case=self.case,
-            actor=self.request.user,
-            reason=form.cleaned_data["reason"],
-            request=self.request,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,6 +531,15 @@ class MeetingRecordView(ActionView):
 class DecisionRecordView(ActionView):
     action = A.DECISION_RECORD
     form_class = forms.DecisionForm
+    service = staticmethod(services.decision_record)
+    service_fields = (
+        "meeting",
+        "outcome",
+        "measures",
+        "reason",
+        "rectification_deadline",
+        "decided_on",
+    )
     target_kind = "party"
     anchor = "parties"
     submit_label = _("记录决定")
@@ -616,20 +556,6 @@ class DecisionRecordView(ActionView):
         finding = self.target.findings.order_by("-report__number").first()
         context["finding"] = finding
         return context
-
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.decision_record(
-            party=self.target,
-            meeting=data["meeting"],
-            actor=self.request.user,
-            outcome=data["outcome"],
-            measures=data["measures"],
-            reason=data["reason"],
-            rectification_deadline=data["rectification_deadline"],
-            decided_on=data["decided_on"],
-            request=self.request,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,16 +574,27 @@ def _already_issued(decision: Decision) -> DomainError | None:
     )
 
 
-class DecisionIssueView(ActionView):
+class DecisionIssueBase(ActionView):
+    """A page that records a person's decision as issued (once; the case may still wait)."""
+
+    action = A.DECISION_ISSUE
+    target_kind = "decision"
+    anchor = "parties"
+
+    def refusal(self) -> DomainError | None:
+        return super().refusal() or _already_issued(self.target)
+
+    def success_url(self, result: Any) -> str:
+        return f"{reverse('cases:detail', args=[self.case.pk])}#decision-{self.target.pk}"
+
+
+class DecisionIssueView(DecisionIssueBase):
     """印发 the decision document through the system: a confirmation page with the draft to
     check, then the documents app fills it in, numbers it (per year, without gaps) and freezes
     it, recording the decision as issued in the same transaction."""
 
-    action = A.DECISION_ISSUE
     form_class = forms.DocumentIssueForm
     template_name = "cases/decision_issue.html"
-    target_kind = "decision"
-    anchor = "parties"
     intro = _(
         "第十三条第(四)项：根据常委会作出的决定，及时形成决定文书送相关部门执行。"
         "印发后文书即存档、不可修改，发文字号由系统按年连续编号。"
@@ -666,9 +603,6 @@ class DecisionIssueView(ActionView):
 
     def heading(self) -> str:
         return _("印发%(name)s的决定文书") % {"name": self.target.party.person.name}
-
-    def refusal(self) -> DomainError | None:
-        return super().refusal() or _already_issued(self.target)
 
     def extra_context(self) -> dict[str, Any]:
         decision = self.target
@@ -703,19 +637,13 @@ class DecisionIssueView(ActionView):
     def message_text(self, result: Any) -> str:
         return MSG_DOCUMENT_ISSUED.format(title=result.title, number=result.number)
 
-    def success_url(self, result: Any) -> str:
-        return f"{reverse('cases:detail', args=[self.case.pk])}#decision-{self.target.pk}"
 
-
-class DecisionPaperRecordView(ActionView):
+class DecisionPaperRecordView(DecisionIssueBase):
     """纸质文书补录: a decision document issued on paper outside the system is recorded with
     the number on the paper (checked: its format, its year, not used before, and the next
     number when it belongs to the series the system numbers)."""
 
-    action = A.DECISION_ISSUE
     form_class = forms.IssueForm
-    target_kind = "decision"
-    anchor = "parties"
     intro = _(
         "仅用于已在系统外以纸质方式印发的决定文书：照录纸质文书上的发文字号和印发日期。"
         "通过本系统印发的，请使用“印发决定文书”，由系统编号并存档。"
@@ -725,9 +653,6 @@ class DecisionPaperRecordView(ActionView):
 
     def heading(self) -> str:
         return _("纸质文书补录：%(name)s的决定文书") % {"name": self.target.party.person.name}
-
-    def refusal(self) -> DomainError | None:
-        return super().refusal() or _already_issued(self.target)
 
     def perform(self, form: Any) -> Any:
         data = form.cleaned_data
@@ -739,13 +664,12 @@ class DecisionPaperRecordView(ActionView):
             request=self.request,
         )
 
-    def success_url(self, result: Any) -> str:
-        return f"{reverse('cases:detail', args=[self.case.pk])}#decision-{self.target.pk}"
-
 
 class DeliveryRecordView(ActionView):
     action = A.DELIVERY_RECORD
     form_class = forms.DeliveryForm
+    service = staticmethod(services.delivery_record)
+    service_fields = ("recipient", "delivered_on", "manner", "received_by", "note")
     target_kind = "decision"
     anchor = "parties"
     intro = _("第十三条第(四)项：送达被追究责任者本人及其所在单位。向本人送达之日起计算申诉期限。")
@@ -764,58 +688,27 @@ class DeliveryRecordView(ActionView):
             return MSG_DELIVERED_DEADLINE.format(deadline=decision.appeal_deadline.isoformat())
         return str(self.success_message)
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.delivery_record(
-            decision=self.target,
-            actor=self.request.user,
-            recipient=data["recipient"],
-            delivered_on=data["delivered_on"],
-            manner=data["manner"],
-            received_by=data["received_by"],
-            note=data["note"],
-            request=self.request,
-        )
-
 
 class ArchiveRecordView(ActionView):
     action = A.ARCHIVE_RECORD
     form_class = forms.ArchiveForm
+    service = staticmethod(services.archive_record)
+    service_fields = ("archived_on", "received_by", "note")
     anchor = "execution"
     intro = _("第十三条第(四)项：责任追究有关材料应送县纪委监委组织部归入干部个人档案。")
     submit_label = _("记录归档")
     success_message = _("已记录归入干部个人档案。")
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.archive_record(
-            case=self.case,
-            actor=self.request.user,
-            archived_on=data["archived_on"],
-            received_by=data["received_by"],
-            note=data["note"],
-            request=self.request,
-        )
-
 
 class CityFilingView(ActionView):
     action = A.CITY_FILING_RECORD
     form_class = forms.CityFilingForm
+    service = staticmethod(services.city_filing_record)
+    service_fields = ("filed_on", "reference", "note")
     anchor = "execution"
     intro = _("第十三条第(四)项：同时报市纪委纪检监察干部监督室备案。")
     submit_label = _("记录备案")
     success_message = _("已记录报市纪委备案。")
-
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.city_filing_record(
-            case=self.case,
-            actor=self.request.user,
-            filed_on=data["filed_on"],
-            reference=data["reference"],
-            note=data["note"],
-            request=self.request,
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -825,6 +718,16 @@ class CityFilingView(ActionView):
 class AppealRegisterView(ActionView):
     action = A.APPEAL_REGISTER
     form_class = forms.AppealForm
+    service = staticmethod(services.appeal_register)
+    service_fields = (
+        "received_on",
+        "content",
+        "manner",
+        "postmark_on",
+        "written",
+        "reviewing_organ",
+        "late_acceptance_reason",
+    )
     target_kind = "decision"
     anchor = "parties"
     intro = _(
@@ -852,25 +755,12 @@ class AppealRegisterView(ActionView):
             return MSG_APPEAL_LATE_ACCEPTED.format(deadline=result.deadline.isoformat())
         return str(self.success_message)
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.appeal_register(
-            decision=self.target,
-            actor=self.request.user,
-            received_on=data["received_on"],
-            content=data["content"],
-            manner=data["manner"],
-            postmark_on=data["postmark_on"],
-            written=data["written"],
-            reviewing_organ=data["reviewing_organ"],
-            late_acceptance_reason=data["late_acceptance_reason"],
-            request=self.request,
-        )
-
 
 class AppealReviewView(ActionView):
     action = A.APPEAL_REVIEW_RECORD
     form_class = forms.AppealReviewForm
+    service = staticmethod(services.appeal_review_record)
+    service_fields = ("reviewed_on", "outcome", "reason", "measures", "rectification_deadline")
     target_kind = "appeal"
     anchor = "parties"
     intro = _("复查后维持、变更或撤销原决定；原决定的各个版本均予保留。")
@@ -907,23 +797,12 @@ class AppealReviewView(ActionView):
             "assessment": assessment_view(version.assessment if version else None, _("原决定测算")),
         }
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.appeal_review_record(
-            appeal=self.target,
-            actor=self.request.user,
-            reviewed_on=data["reviewed_on"],
-            outcome=data["outcome"],
-            reason=data["reason"],
-            measures=data["measures"],
-            rectification_deadline=data["rectification_deadline"],
-            request=self.request,
-        )
-
 
 class RectificationCompleteView(ActionView):
     action = A.RECTIFICATION_COMPLETE
     form_class = forms.RectificationForm
+    service = staticmethod(services.rectification_complete)
+    service_fields = ("completed_on", "evidence")
     target_kind = "rectification"
     anchor = "parties"
     submit_label = _("记录整改完成")
@@ -932,31 +811,12 @@ class RectificationCompleteView(ActionView):
     def heading(self) -> str:
         return _("记录%(name)s的整改完成情况") % {"name": self.target.decision.party.person.name}
 
-    def perform(self, form: Any) -> Any:
-        data = form.cleaned_data
-        return services.rectification_complete(
-            rectification=self.target,
-            actor=self.request.user,
-            completed_on=data["completed_on"],
-            evidence=data["evidence"],
-            request=self.request,
-        )
 
-
-class CaseCloseView(ActionView):
+class CaseCloseView(ReasonActionView):
     action = A.CASE_CLOSE
-    form_class = forms.ReasonForm
+    service = staticmethod(services.case_close)
+    reason_label = _("办结说明")
+    reason_required = False
     intro = _("办结前，每名被调查人的决定应当已生效或已撤销，责令限期整改事项应当已完成。")
     submit_label = _("办结")
     success_message = _("案件已办结。")
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"label": _("办结说明"), "required": False}
-
-    def perform(self, form: Any) -> Any:
-        return services.case_close(
-            case=self.case,
-            actor=self.request.user,
-            reason=form.cleaned_data["reason"],
-            request=self.request,
-        )
