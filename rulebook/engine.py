@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any, TypeVar
 
 from rulebook import regulation
@@ -132,7 +133,7 @@ class _Memo:
 
 def _memo(book: Rulebook) -> _Memo:
     memo = book.memo
-    if not isinstance(memo, _Memo):
+    if memo is None or not isinstance(memo, _Memo):
         memo = book.memo = _Memo()
     return memo
 
@@ -226,14 +227,16 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
     """The rulebook's result for one person, with the articles and readings it used."""
     book = rulebook or load()
     memo = _memo(book)
-    conduct_day = facts.conduct_date
-    if conduct_day > facts.decided_on:
+    decided_on = facts.decided_on
+    conduct_day = facts.occurred_on or decided_on
+    if conduct_day > decided_on:
         raise RulebookError(
             "occurred_on",
-            f"行为发生日期{zh(conduct_day)}晚于决定日期{zh(facts.decided_on)}",
+            f"行为发生日期{zh(conduct_day)}晚于决定日期{zh(decided_on)}",
         )
-    old = book.version_at(conduct_day, field="occurred_on" if facts.occurred_on else "decided_on")
-    new = book.version_at(facts.decided_on)
+    new = book.version_at(decided_on)
+    # Without a date of conduct, the decision's version is the conduct's too.
+    old = new if facts.occurred_on is None else book.version_at(conduct_day, field="occurred_on")
     if old is new:
         draft = _evaluate(old, facts, book, memo)
     else:
@@ -267,12 +270,8 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
             tuple(version.interpretations[k] for k in keys),
         )
     citations, readings = meta
-    explanation: tuple[str, ...] = (reason,)
-    warnings: tuple[str, ...] = ()
-    for part in parts:
-        explanation += part.explanation
-        if part.warnings:
-            warnings += part.warnings
+    explanation = (reason, *chain.from_iterable(part.explanation for part in parts))
+    warnings = tuple(chain.from_iterable(part.warnings for part in parts))
     return Assessment(
         rulebook=version.id,
         tier=draft.tier,
