@@ -50,3 +50,7 @@ test-postgres: install system-deps
 
 bench: install
 	$(BIN)/python bench/assess.py
+
+# Removes the embedded database, uploaded and issued files (var/); keeps the virtualenv.
+clean:
+	rm -rf var
