@@ -228,7 +228,7 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
     book = rulebook or load()
     memo = _memo(book)
     decided_on = facts.decided_on
-    conduct_day = facts.occurred_on or decided_on
+    conduct_day = facts.conduct_date
     if conduct_day > decided_on:
         raise RulebookError(
             "occurred_on",

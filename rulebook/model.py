@@ -73,12 +73,6 @@ class Trace:
             _SIGNATURES.setdefault(refs, len(_SIGNATURES)),
         )
 
-    def extend(self, part: Part) -> None:
-        self.explanation.extend(part.explanation)
-        self.citations.update(dict.fromkeys(part.citations))
-        self.interpretations.update(dict.fromkeys(part.interpretations))
-        self.warnings.extend(part.warnings)
-
 
 @dataclass(frozen=True, slots=True)
 class Part:
