@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/accountability
 # Both cores; files stay whole on one worker so class-level test data is built once.
 PYTEST_ARGS ?= -q -n auto --dist loadfile -p no:warnings
 
-.PHONY: run test test-postgres lint install system-deps demo bench clean
+.PHONY: run test test-postgres lint install system-deps services demo bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -29,7 +29,13 @@ demo: install system-deps
 	$(BIN)/accountability migrate --noinput -v 0
 	$(BIN)/accountability seed_demo
 
-run: demo
+services:
+	bash scripts/services.sh redis
+
+# The server and the job worker beside it; Ctrl-C stops both.
+run: demo services
+	@$(BIN)/accountability worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/accountability runserver $(HOST):$(PORT) --noreload
 
 lint: install
@@ -37,14 +43,15 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install system-deps lint
+test: install system-deps services lint
 	mkdir -p var
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	$(BIN)/accountability rulebook check
 	$(BIN)/accountability makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install system-deps
+test-postgres: install system-deps services
+	bash scripts/services.sh postgres
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS) -m "not browser"
 

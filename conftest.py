@@ -1,6 +1,11 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
+
+# Each test process works its own job queue on the shared Redis (pytest-xdist runs several).
+os.environ.setdefault("JOBS_QUEUE", f"test-{os.getpid()}")
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accountability.assessment",
     "accountability.cases",
     "accountability.documents",
+    "accountability.jobs",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,12 @@ MEDIA_URL = "/media/"
 # Where an administrator can drop extra holiday schedules (one JSON file a year)
 # for the command-line tools; the web application keeps them in the database.
 HOLIDAY_DATA_DIR = env_str("HOLIDAY_DATA_DIR", "")
+
+# Background jobs (accountability/jobs): RQ on Redis, a worker beside the web server.
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+JOBS_QUEUE = env_str("JOBS_QUEUE", "accountability")
+JOBS_DEFAULT_TIMEOUT = env_int("JOBS_DEFAULT_TIMEOUT", 300)
+JOBS_DEFAULT_MEMORY_MB = env_int("JOBS_DEFAULT_MEMORY_MB", 1024)
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,6 @@ urlpatterns = [
     path("cases/", include("accountability.cases.urls")),
     path("documents/", include("accountability.documents.urls")),
     path("audit/", include("accountability.audit.urls")),
+    path("jobs/", include("accountability.jobs.urls")),
     path("", include("accountability.assessment.urls")),
 ]
