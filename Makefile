@@ -16,7 +16,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# Front-end libraries from npm (package-lock.json), copied into static/vendor/build.
+static/vendor/build/.built: package.json package-lock.json scripts/build-static.mjs
+	npm ci --no-audit --no-fund
+	npm run --silent build
+	touch $@
+
+install: $(BIN)/.installed static/vendor/build/.built
 
 # Debian packages the documents and the browser tests need (Chromium, LibreOffice,
 # CJK fonts, poppler, gettext). Installs only what is missing.
