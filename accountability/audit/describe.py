@@ -24,7 +24,7 @@ from accountability.audit.models import AuditEntry
 from accountability.audit.policy import TargetPolicy, policy_for
 from accountability.common.i18n import join_list
 
-SEALED_VALUE = _("(案件内容，只保存其 HMAC-SM3 摘要，不予显示)")
+SEALED_VALUE = _("(案件内容，仅保存摘要，不予显示)")
 EMPTY_VALUE = _("(空)")
 YES, NO = _("是"), _("否")
 SYSTEM = _("系统")
@@ -103,7 +103,28 @@ KEY_LABELS: dict[str, Any] = {
     "full_name": _("姓名"),
     "role": _("角色"),
     "is_active": _("启用"),
+    "outcome": _("处理结果"),
+    "rectification_deadline": _("整改期限"),
+    "received_on": _("收到日期"),
+    "postmark_on": _("邮戳日期"),
+    "status": _("办理状态"),
+    "completed_on": _("完成日期"),
+    "archived_on": _("归档日期"),
+    "filed_on": _("备案日期"),
+    "reference": _("备案编号"),
+    "issued_on": _("印发日期"),
+    "recipient": _("送达对象"),
+    "delivered_on": _("送达日期"),
+    "manner": _("送达方式"),
+    "appeal_deadline": _("申诉期限"),
+    "source": _("线索来源"),
+    "title": _("标题"),
+    "when": _("日期"),
+    "original_name": _("原文件名"),
+    "created": _("新增"),
 }
+# Targets that are not models but whose fields are a model's (a roster import lists people).
+FIELD_MODELS = {"people.roster": "people.person"}
 
 VERBS: dict[str, Any] = {
     AuditEntry.Action.CREATE: _("{who} 新建了 {what}"),
@@ -206,6 +227,8 @@ def _value(value: Any, choices: dict[Any, Any]) -> str:
 
 
 def _shown(name: str, value: Any, model, *, pair: bool) -> str:
+    if name == "fields" and isinstance(value, list):
+        return join_list(field_label(model, str(v)) for v in value)
     choices = _choices_of(model, name)
     if pair and isinstance(value, list) and len(value) == 2:
         return CHANGED.format(old=_value(value[0], choices), new=_value(value[1], choices))
@@ -262,10 +285,10 @@ def _recorded(entry: AuditEntry, policy: TargetPolicy) -> tuple[dict[str, Any], 
 
 def describe(entry: AuditEntry) -> Described:
     policy = policy_for(entry.target_type)
-    model = _model(entry.target_type)
+    model = _model(FIELD_MODELS.get(entry.target_type, entry.target_type))
     clear, sealed = _recorded(entry, policy)
     who = _who(entry)
-    what = _what(entry, policy, model)
+    what = _what(entry, policy, _model(entry.target_type))
     steps = _choices_of(model, "action")
     step = ""
     if "action" in clear and not policy.administrative:

@@ -259,7 +259,8 @@ def audit_log(
     if isinstance(clear.get("case"), str) and not case_number:
         case_number = clear["case"]
     if target_type == CASE_TYPE:
-        label = case_number or target_text
+        case_number = case_number or target_text
+        label = case_number
     elif policy.clear_label:
         label = target_text
     else:
