@@ -164,6 +164,9 @@ def main() -> int:
         )
 
         bulk_rows(args.rows)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE audit_auditentry")
         entries = audit_entry_list(action="update")
 
         def old_page():

@@ -305,7 +305,7 @@ def describe(entry: AuditEntry) -> Described:
         template = VERBS.get(entry.action, _("{who} {what}"))
         sentence = template.format(who=who, what=what)
         if entry.action in {AuditEntry.Action.UPDATE, AuditEntry.Action.SETTINGS_CHANGE}:
-            named = [n for n in [*clear, *sealed] if n not in {"case", "action", "state"}]
+            named = [n for n in [*clear, *sealed] if n not in {"case", "action", "state", "party"}]
             if named:
                 sentence += FIELDS.format(fields=join_list(field_label(model, n) for n in named))
         if step:
