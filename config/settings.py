@@ -102,6 +102,18 @@ CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 if not DEBUG and not CASES_FIELD_KEY:
     raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
 
+# The audit trail (accountability/audit): the HMAC-SM3 key of the chain and of the keyed
+# hashes of case content (hex, >= 32 digits; without it, in development only, derived from
+# SECRET_KEY), earlier keys still needed to verify old entries, the SM2 key file that signs
+# anchors, the public keys an anchor may be signed with, and where anchors are written.
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
+if not DEBUG and not AUDIT_HMAC_KEY:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set when DJANGO_DEBUG is false")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", [])
+AUDIT_ANCHOR_KEY_FILE = env_str("AUDIT_ANCHOR_KEY_FILE", "")
+AUDIT_ANCHOR_PUBLIC_KEYS = env_list("AUDIT_ANCHOR_PUBLIC_KEYS", [])
+AUDIT_ANCHOR_DIR = env_str("AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors"))
+
 # The organ named on pages and documents, and the prefix of its document numbers
 # (发文字号 such as 镇纪监干〔2026〕3号); defaults in accountability/documents/constants.py.
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "中共镇雄县纪律检查委员会 镇雄县监察委员会")

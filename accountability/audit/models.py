@@ -1,12 +1,17 @@
-"""The audit trail: an append-only, hash-chained log (GB/T 22239-2019 level 3).
+"""The audit trail: an append-only, keyed hash chain (GB/T 22239-2019 level 3).
 
-Each entry stores the SM3 hash of its own canonical form plus the hash of the
-entry before it, so editing, deleting or inserting a row breaks the chain and
-`accountability verify-audit` names the first broken entry. Rows cannot be
-changed or deleted through the ORM; on PostgreSQL a trigger refuses UPDATE and
-DELETE as well. There is deliberately no way to purge entries: the law asks
-for at least six months (网络安全法 art 21(3)) and nothing here counts them
-down.
+Each entry stores an HMAC-SM3 of its own canonical form, which includes the MAC of the
+entry before it, under a key kept outside the database (``keys.py``): editing, deleting,
+inserting or forging a row breaks the chain, and without the key nobody can recompute it.
+The chain head (one row) names the last entry under its own MAC; signed anchors exported
+to the city office (``anchors.py``) prove how long the chain was at a given time. Rows
+cannot be changed or deleted through the ORM; on PostgreSQL triggers refuse UPDATE,
+DELETE and TRUNCATE, and the application's database role may only INSERT and SELECT
+(``roles.py``). There is deliberately no way to purge entries: the law asks for at least
+six months (网络安全法 art 21(3)) and nothing here counts them down.
+
+What an entry may show in clear and what is case content (kept only as a keyed hash) is
+decided in ``policy.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+
+# Format 1: plain SM3, values in clear (before the keyed chain). Format 2: HMAC-SM3, sealed
+# case content, key id.
+LEGACY_FORMAT = 1
+KEYED_FORMAT = 2
 
 APPEND_ONLY_MESSAGE = "审计日志只能追加，不能修改或删除。"
 
@@ -55,14 +65,18 @@ class AuditEntry(models.Model):
         IMPORT = "import", _("导入")
         DOWNLOAD = "download", _("下载")
         ISSUE_DOCUMENT = "issue_document", _("印发文书")
+        ANCHOR = "anchor", _("生成审计锚点")
+        HEAD_REBUILT = "head_rebuilt", _("重建审计链头")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")
         FAILURE = "failure", _("失败")
         DENIED = "denied", _("拒绝")
 
+    # The keyset of the log page (newest first, ``seq < before``) and of verification.
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
-    at = models.DateTimeField(_("时间"), db_index=True)
+    format = models.PositiveSmallIntegerField(_("格式"), default=KEYED_FORMAT)
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -70,18 +84,26 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # covered by audit_actor_seq
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
-    action = models.CharField(_("事件类型"), max_length=32, db_index=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=32, blank=True)
+    action = models.CharField(_("事件类型"), max_length=32)
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    # A label that may be shown (an account, a path, a case number); never case content.
     target_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    case_number = models.CharField(_("案件编号"), max_length=64, blank=True)
+    # Values that may be shown, by field name (policy.py).
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    # Case content: {"fields": {name: HMAC-SM3}, "target": ..., "detail": ...}; never values.
+    sealed = models.JSONField(_("内容摘要"), default=dict, blank=True)
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
     ip = models.CharField(_("IP地址"), max_length=45, blank=True)
     detail = models.TextField(_("说明"), blank=True)
-    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
-    hash = models.CharField(_("哈希(SM3)"), max_length=64)
+    key_id = models.CharField(_("密钥标识"), max_length=16, blank=True)
+    prev_hash = models.CharField(_("前一条校验码"), max_length=64)
+    hash = models.CharField(_("校验码(HMAC-SM3)"), max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -89,6 +111,19 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-seq"]
+        indexes = [
+            # The log page filtered by event type, newest first:
+            # WHERE action = %s AND seq < %s ORDER BY seq DESC LIMIT 51.
+            models.Index(fields=["action", "seq"], name="audit_action_seq"),
+            # The log page filtered by operator: WHERE actor_id IN (...) ORDER BY seq DESC.
+            # Also serves the PROTECT check when an account would be deleted.
+            models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
+            # The log page filtered by case: WHERE case_number = %s ORDER BY seq DESC.
+            models.Index(fields=["case_number", "seq"], name="audit_case_seq"),
+            # The log page's date range, turned into a seq range:
+            # WHERE at >= %s ORDER BY at LIMIT 1 (and at < %s ORDER BY at DESC LIMIT 1).
+            models.Index(fields=["at"], name="audit_at"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_repr}"
@@ -111,11 +146,16 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row naming the last entry: writers lock it so the chain never forks,
-    and verification compares it with the last row to detect a truncated tail."""
+    """The single row naming the last entry: writers lock it so the chain never forks, and
+    verification compares it with the table both ways (a truncated tail, rows appended
+    behind its back). Its own MAC, under the key of ``key_id``, covers seq and hash, so it
+    cannot be rewritten without the key; on PostgreSQL a trigger refuses to move it
+    backwards or anywhere but onto the last entry. ``seq`` is also the number of entries."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    key_id = models.CharField(max_length=16, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计链头")

@@ -5,4 +5,5 @@ from accountability.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.log_page, name="log"),
+    path("export.csv", views.log_export, name="export"),
 ]

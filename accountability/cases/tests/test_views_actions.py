@@ -16,6 +16,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
+from accountability.audit.services import seal_value
 from accountability.cases import forms, services
 from accountability.cases import views_actions as actions
 from accountability.cases import workflow as wf
@@ -511,10 +512,13 @@ class MeetingTests(ActionTestCase):
         self.assertRefused(response, "members_present", message)
         self.assertFalse(CommitteeMeeting.objects.exists())
         refusal = AuditEntry.objects.order_by("-seq").first()
+        # The refusal's message is case content: the audit keeps its keyed hash and the
+        # language-neutral field in clear.
         self.assertEqual(
-            (refusal.action, refusal.outcome, refusal.detail, refusal.actor),
-            ("transition", "failure", message, self.committee_secretary),
+            (refusal.action, refusal.outcome, refusal.sealed["detail"], refusal.actor),
+            ("transition", "failure", seal_value(message), self.committee_secretary),
         )
+        self.assertEqual(refusal.changes["field"], "members_present")
 
     def test_member_with_a_conflict_must_stand_aside(self):
         """A committee member with a recorded conflict who votes is refused (回避)."""
