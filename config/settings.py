@@ -150,6 +150,14 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 JOBS_QUEUE = env_str("JOBS_QUEUE", "accountability")
 JOBS_DEFAULT_TIMEOUT = env_int("JOBS_DEFAULT_TIMEOUT", 300)
 JOBS_DEFAULT_MEMORY_MB = env_int("JOBS_DEFAULT_MEMORY_MB", 1024)
+# Work the worker does on a schedule: name → (function, every so many seconds).
+JOBS_PERIODIC = {
+    # The signed audit anchor for the city office (docs/audit.md).
+    "audit-anchor": (
+        "accountability.audit.services.audit_anchor_create",
+        env_int("AUDIT_ANCHOR_INTERVAL_SECONDS", 3600),
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -51,3 +51,16 @@ def allocate(ctx: JobContext, *, mb: int = 512) -> JobOutcome:
 @job(label="测试：进程被杀")
 def die(ctx: JobContext) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+TICKS: list[str] = []
+
+
+def tick() -> None:
+    """A periodic function for the tests (records that it ran)."""
+    TICKS.append("tick")
+
+
+def tick_and_fail() -> None:
+    TICKS.append("fail")
+    raise RuntimeError("periodic failure")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from redis.exceptions import RedisError
 
+from accountability.jobs.periodic import schedule_all
 from accountability.jobs.queue import connection, queue
 from accountability.jobs.runner import Worker
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             connection().ping()
         except RedisError as exc:
             raise CommandError(f"无法连接任务队列（REDIS_URL）：{exc}") from exc
+        burst = options["burst"]
+        if not burst:
+            schedule_all()
         connections.close_all()
         worker = Worker([queue()], connection=connection(), name=options["name"])
-        burst = options["burst"]
         worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
