@@ -129,6 +129,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 
+# Limits of an uploaded roster (accountability/people/roster.py): the file, its size once
+# decompressed, rows (header included), columns and the time to check it.
+ROSTER_MAX_UPLOAD_MB = env_int("ROSTER_MAX_UPLOAD_MB", 5)
+ROSTER_MAX_UNCOMPRESSED_MB = env_int("ROSTER_MAX_UNCOMPRESSED_MB", 64)
+ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 20_000)
+ROSTER_MAX_COLUMNS = env_int("ROSTER_MAX_COLUMNS", 50)
+ROSTER_MAX_SECONDS = env_int("ROSTER_MAX_SECONDS", 120)
+
 # Where an administrator can drop extra holiday schedules (one JSON file a year)
 # for the command-line tools; the web application keeps them in the database.
 HOLIDAY_DATA_DIR = env_str("HOLIDAY_DATA_DIR", "")

@@ -56,7 +56,7 @@ def test_import_creates_and_updates(personas):
     assert handler.account == personas.subject
     entry = AuditEntry.objects.get(action="import")
     assert entry.target_repr == "a.xlsx"
-    assert entry.changes["ZX0008"]["post"] == ["科员", "副主任"]
+    assert entry.changes["people"]["ZX0008"]["post"] == ["科员", "副主任"]
 
 
 def test_errors_reported_by_row_and_column_and_nothing_saved(personas):
