@@ -148,8 +148,7 @@ def roster_limits() -> RosterLimits:
 
     return RosterLimits(
         upload_bytes=setting("ROSTER_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) << 20,
-        uncompressed_bytes=setting("ROSTER_MAX_UNCOMPRESSED_MB", DEFAULT_MAX_UNCOMPRESSED_MB)
-        << 20,
+        uncompressed_bytes=setting("ROSTER_MAX_UNCOMPRESSED_MB", DEFAULT_MAX_UNCOMPRESSED_MB) << 20,
         rows=setting("ROSTER_MAX_ROWS", DEFAULT_MAX_ROWS),
         columns=setting("ROSTER_MAX_COLUMNS", DEFAULT_MAX_COLUMNS),
         seconds=setting("ROSTER_MAX_SECONDS", DEFAULT_MAX_SECONDS),

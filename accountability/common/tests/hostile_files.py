@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the parts of a workbook are quoted as Excel writes them, one per line)
 """Hostile files for the tests: malformed archives, XML bombs, disguised types.
 
 Each function returns the bytes of one file as an attacker (or a broken tool) would send it.
@@ -19,9 +20,7 @@ CONTENT_TYPES = (
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     "{shared}</Types>"
 )
-SHARED_STRINGS_TYPE = (
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-)
+SHARED_STRINGS_TYPE = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -44,9 +43,7 @@ WORKBOOK_RELS = (
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     "{shared}</Relationships>"
 )
-SHARED_STRINGS_REL = (
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-)
+SHARED_STRINGS_REL = '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 #: The classic billion laughs: ten levels of ten references, 10⁹ "lol"s once expanded.
@@ -157,9 +154,7 @@ def declares_millions_of_rows(rows: int = 4_000_000) -> bytes:
 def contains_millions_of_rows(rows: int = 4_000_000) -> bytes:
     """A sheet that really holds ``rows`` rows (empty ones: 24 MB of XML, 40 KB on disk)
     while its dimension claims two, so that only counting the rows read can stop it."""
-    return workbook_from_parts(
-        sheet_xml(header_row() + "<row/>" * (rows - 1), dimension="A1:K2")
-    )
+    return workbook_from_parts(sheet_xml(header_row() + "<row/>" * (rows - 1), dimension="A1:K2"))
 
 
 def zip_bomb(uncompressed_mb: int = 8) -> bytes:
