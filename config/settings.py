@@ -98,6 +98,9 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 CASES_COMMITTEE_SIZE = env_int("CASES_COMMITTEE_SIZE", 9)
 CASES_QUORUM_RULE = env_str("CASES_QUORUM_RULE", "more_than_half")
 CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
+# The types an attachment may have, by content (MIME types, comma-separated); empty means the
+# default list of accountability/cases/files.py (PDF, Word, Excel, images, text, audio, video).
+CASES_ATTACHMENT_TYPES = env_list("CASES_ATTACHMENT_TYPES", [])
 CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 if not DEBUG and not CASES_FIELD_KEY:
     raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
@@ -128,6 +131,14 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files stop being kept at their view's limit while they stream in
+# (accountability/common/uploads.py); UPLOAD_MAX_MB is the limit of views that name none.
+FILE_UPLOAD_HANDLERS = [
+    "accountability.common.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 50)
 
 # Limits of an uploaded roster (accountability/people/roster.py): the file, its size once
 # decompressed, rows (header included), columns and the time to check it.

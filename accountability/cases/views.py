@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.cases import access, forms, selectors, services
+from accountability.cases import access, files, forms, selectors, services
 from accountability.cases import workflow as wf
 from accountability.cases.models import Appeal, Attachment, Case, CaseParty, Decision, Delivery
 from accountability.cases.views_common import (
@@ -604,15 +605,25 @@ def informant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, obj: int) -> HttpResponse:
-    """A file of a case the user may see; every download is audited."""
+    """A file of a case the user may see, checked against its hashes; every download (and
+    every refusal of an altered or missing file) is audited."""
     case = get_case(request, pk)
     attachment = Attachment.objects.filter(case=case, pk=obj).first()
     if attachment is None:
         raise Http404(NotFound().message)
     try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404(NotFound().message) from error
+        files.verify(attachment)
+    except DomainError as error:
+        audit_log(
+            actor=request.user,
+            action="download",
+            target=attachment,
+            changes={"case": case.number, "sha256": attachment.sha256, "code": error.code},
+            request=request,
+            outcome=AuditEntry.Outcome.FAILURE,
+            detail=error.message,
+        )
+        raise
     audit_log(
         actor=request.user,
         action="download",
@@ -621,7 +632,7 @@ def attachment_download(request: HttpRequest, pk: int, obj: int) -> HttpResponse
         request=request,
     )
     return FileResponse(
-        handle,
+        attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name or f"{attachment.sha256}",
         content_type=attachment.content_type or "application/octet-stream",

@@ -11,6 +11,7 @@ from accountability.accounts.permissions import REGISTRY_MANAGERS, REGISTRY_VIEW
 from accountability.common.errors import NotFound
 from accountability.people.forms import RosterImportForm
 from accountability.people.models import Organisation
+from accountability.people.roster import roster_limits
 from accountability.people.selectors import (
     organisation_tree,
     organisations_managed_by,
@@ -85,6 +86,9 @@ def roster_import_page(request: HttpRequest) -> HttpResponse:
         )
         return redirect("people:import_status", pk=upload.pk)
     return render(request, "people/roster_import.html", {"form": form})
+
+
+roster_import_page.upload_max_bytes = lambda: roster_limits().upload_bytes  # type: ignore[attr-defined]
 
 
 @role_required(REGISTRY_MANAGERS)

@@ -163,6 +163,11 @@ def zip_bomb(uncompressed_mb: int = 8) -> bytes:
     return workbook_from_parts(sheet_xml(header_row() + padding))
 
 
+def plain_zip() -> bytes:
+    """A zip archive that is no office document (an archive can hide any file)."""
+    return _zip({"readme.txt": "hello", "run.bat": "del /q *"})
+
+
 def windows_executable() -> bytes:
     """The start of a PE file (what an .exe renamed .pdf holds)."""
     header = bytearray(512)
