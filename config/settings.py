@@ -101,6 +101,12 @@ CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
 # The types an attachment may have, by content (MIME types, comma-separated); empty means the
 # default list of accountability/cases/files.py (PDF, Word, Excel, images, text, audio, video).
 CASES_ATTACHMENT_TYPES = env_list("CASES_ATTACHMENT_TYPES", [])
+# Who sees a case's informant (accountability/cases/selectors.py): "office" (every case officer
+# and the office head of the handling commission) or "assigned" (the officer who registered the
+# clue, case officers on the case's team, the office head).
+CASES_INFORMANT_SCOPE = env_str("CASES_INFORMANT_SCOPE", "office")
+if CASES_INFORMANT_SCOPE not in ("office", "assigned"):
+    raise ImproperlyConfigured("CASES_INFORMANT_SCOPE must be office or assigned")
 CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 if not DEBUG and not CASES_FIELD_KEY:
     raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")

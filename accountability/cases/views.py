@@ -586,9 +586,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents_url": reverse("documents:case_documents", args=[case.pk]),
         "can_view_informant": case.has_informant
         and selectors.can_view_informant(case=case, user=user),
+        "informant_scope_note": selectors.informant_scope_note(),
         "today": today,
         "is_terminal": case.state in wf.TERMINAL_STATES,
     }
+    # GB/T 22239 level 3 audits reads of sensitive records: one entry per view, no content.
+    audit_log(actor=user, action="view", target=case, request=request)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -599,6 +602,10 @@ def informant(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         person = selectors.case_informant_for_user(case=case, user=request.user, request=request)
     except (NotFound, PermissionDenied) as error:
+        if isinstance(error, PermissionDenied):
+            error = PermissionDenied(
+                f"{error.message}{selectors.informant_scope_note()}", code=error.code
+            )
         raise as_http(error) from error
     return render(request, "cases/informant.html", {"case": case, "informant": person})
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accountability.accounts.permissions import REGISTRY_MANAGERS, REGISTRY_VIEWERS, role_required
+from accountability.audit.services import audit_log
 from accountability.common.errors import NotFound
 from accountability.people.forms import RosterImportForm
 from accountability.people.models import Organisation
@@ -72,6 +73,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person = person_get_for_user(person_id=pk, user=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    # GB/T 22239 level 3 audits reads of personal records: one entry per view, no content.
+    audit_log(actor=request.user, action="view", target=person, request=request)
     return render(request, "people/person_detail.html", {"person": person})
 
 
