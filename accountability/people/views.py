@@ -27,11 +27,16 @@ REFRESH_SECONDS = 2
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+#: Characters of a search kept (a name, a 工号 or a post is far shorter; SQLite refuses LIKE
+#: patterns over 50,000 bytes).
+MAX_QUERY_CHARS = 100
+
+
 def _filters(request: HttpRequest) -> tuple[str, Organisation | None, str]:
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     organisation = None
     org_id = request.GET.get("org", "")
-    if org_id.isdigit():
+    if org_id.isdigit() and len(org_id) <= 18:
         organisation = Organisation.objects.filter(pk=int(org_id)).first()
     status = request.GET.get("status", "active")
     return query, organisation, status
