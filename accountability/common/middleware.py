@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -20,17 +20,19 @@ from accountability.common.errors import DomainError, PermissionDenied
 logger = logging.getLogger(__name__)
 
 MSG_INPUT_OUT_OF_RANGE = _("请求中的数值或查询条件超出系统可处理的范围，请检查后重试。")
-#: What SQLite says of a value or pattern too large for it (the input's fault, not the server's).
-_DATABASE_INPUT_ERRORS = ("pattern too complex", "too big", "too large")
+#: What the databases say of a value they cannot take (the input's fault, not the server's):
+#: SQLite of a value or pattern too large, PostgreSQL of a NUL character in text.
+_DATABASE_INPUT_ERRORS = ("pattern too complex", "too big", "too large", "NUL (0x00)")
 
 
 def input_out_of_range(exception: BaseException) -> bool:
     """Whether ``exception`` is the database refusing an absurd value from the request: an
-    integer beyond 64 bits (OverflowError on SQLite) or an overlong LIKE pattern. Forms should
-    refuse such values themselves; this is the net under the forms that do not yet."""
+    integer beyond 64 bits (OverflowError on SQLite), an overlong LIKE pattern, a NUL in text
+    (PostgreSQL). Forms should refuse such values themselves; this is the net under the views
+    that do not yet."""
     if isinstance(exception, OverflowError):
         return True
-    return isinstance(exception, OperationalError) and any(
+    return isinstance(exception, OperationalError | DataError) and any(
         text in str(exception) for text in _DATABASE_INPUT_ERRORS
     )
 

@@ -33,7 +33,8 @@ MAX_QUERY_CHARS = 100
 
 
 def _filters(request: HttpRequest) -> tuple[str, Organisation | None, str]:
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    # PostgreSQL text cannot hold NUL; a search never needs one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
     organisation = None
     org_id = request.GET.get("org", "")
     if org_id.isdigit() and len(org_id) <= 18:

@@ -421,7 +421,7 @@ class HostileInputTests(PersonasMixin, TestCase):
 
 class DatabaseInputErrorTests(TestCase):
     def test_a_value_the_database_cannot_take_is_a_400_not_a_500(self):
-        from django.db import OperationalError
+        from django.db import DataError, OperationalError
         from django.test import RequestFactory
 
         from accountability.common.middleware import MSG_INPUT_OUT_OF_RANGE, DomainErrorMiddleware
@@ -431,6 +431,7 @@ class DatabaseInputErrorTests(TestCase):
         for error in (
             OverflowError("Python int too large to convert to SQLite INTEGER"),
             OperationalError("LIKE or GLOB pattern too complex"),
+            DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"),
         ):
             with self.subTest(str(error)), self.assertLogs("accountability.common", "WARNING"):
                 response = middleware.process_exception(request, error)
