@@ -98,6 +98,15 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 CASES_COMMITTEE_SIZE = env_int("CASES_COMMITTEE_SIZE", 9)
 CASES_QUORUM_RULE = env_str("CASES_QUORUM_RULE", "more_than_half")
 CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
+# The types an attachment may have, by content (MIME types, comma-separated); empty means the
+# default list of accountability/cases/files.py (PDF, Word, Excel, images, text, audio, video).
+CASES_ATTACHMENT_TYPES = env_list("CASES_ATTACHMENT_TYPES", [])
+# Who sees a case's informant (accountability/cases/selectors.py): "office" (every case officer
+# and the office head of the handling commission) or "assigned" (the officer who registered the
+# clue, case officers on the case's team, the office head).
+CASES_INFORMANT_SCOPE = env_str("CASES_INFORMANT_SCOPE", "office")
+if CASES_INFORMANT_SCOPE not in ("office", "assigned"):
+    raise ImproperlyConfigured("CASES_INFORMANT_SCOPE must be office or assigned")
 CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 if not DEBUG and not CASES_FIELD_KEY:
     raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
@@ -140,6 +149,22 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files stop being kept at their view's limit while they stream in
+# (accountability/common/uploads.py); UPLOAD_MAX_MB is the limit of views that name none.
+FILE_UPLOAD_HANDLERS = [
+    "accountability.common.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 50)
+
+# Limits of an uploaded roster (accountability/people/roster.py): the file, its size once
+# decompressed, rows (header included), columns and the time to check it.
+ROSTER_MAX_UPLOAD_MB = env_int("ROSTER_MAX_UPLOAD_MB", 5)
+ROSTER_MAX_UNCOMPRESSED_MB = env_int("ROSTER_MAX_UNCOMPRESSED_MB", 64)
+ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 20_000)
+ROSTER_MAX_COLUMNS = env_int("ROSTER_MAX_COLUMNS", 50)
+ROSTER_MAX_SECONDS = env_int("ROSTER_MAX_SECONDS", 120)
 
 # Where an administrator can drop extra holiday schedules (one JSON file a year)
 # for the command-line tools; the web application keeps them in the database.

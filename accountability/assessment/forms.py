@@ -8,7 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accountability.assessment.holidays import FIRST_YEAR, LAST_YEAR
+from accountability.assessment.holidays import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_TEXT_CHARS,
+    TEXT_TOO_LONG,
+)
 from accountability.common.i18n import join_list
 
 BAD_DATE = _("“%(value)s”不是有效日期，请按“年-月-日”填写，如 2026-10-08。")
@@ -264,5 +269,9 @@ class HolidayYearForm(forms.Form):
             "每行一个日期或日期区间，注明“休”(放假)或“班”(调休上班)，可写节日名称。"
             "如：2027-01-01 元旦 休；2027-02-06 至 2027-02-12 春节 休；2027-02-14 班。"
         ),
-        error_messages={"required": _("请粘贴该年的放假和调休上班日期。")},
+        max_length=MAX_TEXT_CHARS,
+        error_messages={
+            "required": _("请粘贴该年的放假和调休上班日期。"),
+            "max_length": TEXT_TOO_LONG.format(limit=MAX_TEXT_CHARS),
+        },
     )

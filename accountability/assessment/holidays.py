@@ -37,6 +37,19 @@ WORKDAY = HolidayDay.Kind.WORKDAY
 MAX_RANGE_DAYS = 31
 FIRST_YEAR = 2004
 LAST_YEAR = 2100
+# Limits of a pasted or imported schedule: a year's notice has about forty lines of a few
+# dozen characters; these leave ample room and keep a hostile paste cheap to refuse.
+#: Characters of the pasted text.
+MAX_TEXT_CHARS = 20_000
+#: Lines of the pasted text (a year has at most 366 days).
+MAX_LINES = 400
+#: Characters of one line.
+MAX_LINE_CHARS = 200
+#: Errors listed for one paste; the rest are counted.
+MAX_REPORTED_ERRORS = 30
+#: Bytes of one JSON file for import_holidays, and JSON files read from one folder.
+MAX_FILE_BYTES = 1 << 20
+MAX_FILES = 200
 
 LINE_BAD_FORMAT = _(
     "第{line}行：无法识别“{text}”，应写作“日期 [节日名称] 休/班”，如“2027-01-01 元旦 休”。"
@@ -50,6 +63,12 @@ LINE_RANGE_ORDER = _("第{line}行：起始日期{start}晚于结束日期{end}�
 LINE_RANGE_TOO_LONG = _("第{line}行：日期区间超过{limit}天，请检查。")
 NO_HOLIDAYS = _("未填写任何放假日期：每行一个日期或日期区间，注明“休”或“班”。")
 YEAR_OUT_OF_RANGE = _("年份应在{first}至{last}之间。")
+TEXT_TOO_LONG = _("放假和调休上班日期不能超过{limit}个字符。")
+TOO_MANY_LINES = _("放假和调休上班日期不能超过{limit}行。")
+LINE_TOO_LONG = _("第{line}行超过{limit}个字符，请每行只写一个日期或日期区间。")
+MORE_ERRORS = _("另有{count}处错误未列出。")
+FILE_TOO_LARGE = _("节假日安排文件{name}超过{kb}KB的上限。")
+TOO_MANY_FILES = _("文件夹中的节假日安排文件超过{limit}个的上限。")
 
 _KIND_WORDS = {
     "休": HOLIDAY,
@@ -98,13 +117,27 @@ def _to_date(text: str) -> date | None:
 
 
 def parse_schedule_text(text: str, *, year: int) -> list[ParsedDay]:
-    """The days of a pasted schedule for `year`; ScheduleTextError lists every bad line."""
+    """The days of a pasted schedule for `year`; ScheduleTextError lists every bad line.
+
+    The text is refused whole beyond MAX_TEXT_CHARS characters or MAX_LINES lines, and a
+    line beyond MAX_LINE_CHARS characters is an error of its own; at most
+    MAX_REPORTED_ERRORS errors are listed, the rest counted.
+    """
+    text = str(text or "")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ScheduleTextError([TEXT_TOO_LONG.format(limit=MAX_TEXT_CHARS)])
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise ScheduleTextError([TOO_MANY_LINES.format(limit=MAX_LINES)])
     errors: list[str] = []
     days: list[ParsedDay] = []
     first_line: dict[date, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.replace("\u3000", " ").strip()
+    for number, raw in enumerate(lines, start=1):
+        line = raw.replace("\u3000", " ").replace("\x00", "").strip()
         if not line or line.startswith("#"):
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            errors.append(LINE_TOO_LONG.format(line=number, limit=MAX_LINE_CHARS))
             continue
         match = _LINE.match(line)
         if not match:
@@ -146,6 +179,9 @@ def parse_schedule_text(text: str, *, year: int) -> list[ParsedDay]:
             day += timedelta(days=1)
     if not errors and not any(d.kind == HOLIDAY for d in days):
         errors.append(NO_HOLIDAYS)
+    if len(errors) > MAX_REPORTED_ERRORS:
+        hidden = len(errors) - MAX_REPORTED_ERRORS
+        errors = [*errors[:MAX_REPORTED_ERRORS], MORE_ERRORS.format(count=hidden)]
     if errors:
         raise ScheduleTextError(errors)
     return sorted(days, key=lambda d: d.day)

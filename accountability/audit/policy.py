@@ -40,6 +40,8 @@ class TargetPolicy:
     # Actions whose ``changes`` are keyed by record (a roster import: {number: {field: ...}}):
     # the record keys are content too; the field names inside are kept.
     record_keyed_actions: frozenset[str] = field(default_factory=frozenset)
+    # Where those records sit in ``changes`` (None: ``changes`` is the records themselves).
+    records_key: str | None = None
 
     def value_is_clear(self, key: str) -> bool:
         return self.administrative or key in PROCEDURAL_KEYS or key in self.clear_keys
@@ -92,7 +94,8 @@ POLICIES: dict[str, TargetPolicy] = {
     "documents.issueddocument": TargetPolicy(clear_keys=frozenset({"kind"})),
     "people.organisation": ADMINISTRATIVE,
     "people.roster": TargetPolicy(
-        clear_keys=frozenset({"organisation"}),
+        clear_keys=frozenset({"organisation", "file"}),
+        records_key="people",
         clear_label=True,
         clear_detail=True,
         record_keyed_actions=frozenset({"import"}),

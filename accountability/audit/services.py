@@ -151,14 +151,20 @@ def _split(
     policy: TargetPolicy, action: str, changes: dict[str, Any], key: AuditKey
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(values that may be shown, {field: keyed hash} of the others)."""
-    if action in policy.record_keyed_actions:
-        names = sorted(
-            {name for diff in changes.values() if isinstance(diff, dict) for name in diff}
-        )
-        clear = {"records": len(changes), "fields": names}
-        return clear, ({"records": seal_value(changes, key)} if changes else {})
     clear: dict[str, Any] = {}
     sealed: dict[str, str] = {}
+    if action in policy.record_keyed_actions:
+        if policy.records_key is None:
+            records, changes = changes, {}
+        else:
+            changes = dict(changes)
+            records = changes.pop(policy.records_key, {}) or {}
+        names = sorted(
+            {name for diff in records.values() if isinstance(diff, dict) for name in diff}
+        )
+        clear.update(records=len(records), fields=names)
+        if records:
+            sealed["records"] = seal_value(records, key)
     for name, value in changes.items():
         if policy.value_is_clear(name):
             clear[name] = value

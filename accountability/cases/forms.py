@@ -8,6 +8,7 @@ come from the rulebook version in force today.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -29,6 +30,11 @@ from accountability.cases.models import (
     Recommendation,
 )
 from accountability.common.errors import DomainError
+from accountability.common.forms import (
+    BoundedDateField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+)
 from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 
@@ -42,6 +48,51 @@ MSG_DATE_RANGE = _("开始日期不能晚于结束日期。")
 MSG_EMPTY_FILE = _("上传的文件为空。")
 
 DATE_FORMAT = "%Y-%m-%d"
+
+# Plausible dates (finding: 0001-01-01 and 9999-12-31 were accepted). Each bound gives its
+# reason with the refusal.
+#: No record of this system is older than the People's Republic (founded 1949-10-01): an
+#: earlier date in a search is a typing error.
+PRC_FOUNDED = date(1949, 10, 1)
+#: A deadline set by a decision (整改期限) lies at most this many years ahead.
+MAX_DEADLINE_YEARS = 3
+#: A search may look at most this far ahead (deadlines included).
+MAX_SEARCH_YEARS_AHEAD = 5
+
+REASON_PRC = _("中华人民共和国成立之日")
+REASON_REGULATION = _("首个规则版本施行之日，此前的事项不适用本办法")
+REASON_HAPPENED = _("该事项已经发生")
+REASON_DEADLINE = _("期限最长为{years}年")
+REASON_SEARCH = _("查询范围的上限")
+
+
+def _years_ahead(years: int) -> date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
+def regulation_start() -> tuple[date, Any]:
+    """Events of the procedure happen under the regulation: not before its first version."""
+    return rulebook.load().first.effective_from, REASON_REGULATION
+
+
+def prc_founded() -> tuple[date, Any]:
+    return PRC_FOUNDED, REASON_PRC
+
+
+def today_bound() -> tuple[date, Any]:
+    return timezone.localdate(), REASON_HAPPENED
+
+
+def deadline_bound() -> tuple[date, Any]:
+    return _years_ahead(MAX_DEADLINE_YEARS), REASON_DEADLINE.format(years=MAX_DEADLINE_YEARS)
+
+
+def search_bound() -> tuple[date, Any]:
+    return _years_ahead(MAX_SEARCH_YEARS_AHEAD), REASON_SEARCH
 
 
 def _version() -> Any:
@@ -135,13 +186,28 @@ class Radios(forms.RadioSelect):
         return context
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def date_field(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    earliest: Any = regulation_start,
+    latest: Any = today_bound,
+) -> forms.DateField:
+    """A date of the procedure: by default a step that has happened under the regulation
+    (not before its first version, not after today)."""
+    from accountability.cases.services import MSG_FUTURE_DATE
+
+    return BoundedDateField(
         label=label,
         required=required,
         widget=DateInput(),
         input_formats=[DATE_FORMAT, "%Y/%m/%d", "%Y.%m.%d"],
         help_text=help_text,
+        earliest=earliest,
+        latest=latest,
+        # The services say the same of a date in the future.
+        too_late_message=MSG_FUTURE_DATE if latest is today_bound else None,
     )
 
 
@@ -215,14 +281,16 @@ class CaseForm(forms.Form):
 class CaseFilterForm(CaseForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("办理状态"), required=False)
-    unit = forms.ModelChoiceField(
+    unit = ModelChoiceField(
         label=_("所在单位"), required=False, queryset=Organisation.objects.none()
     )
     circumstance = forms.TypedChoiceField(label=_("情形"), required=False, coerce=int)
     severity = forms.ChoiceField(label=_("情节"), required=False)
     person = forms.CharField(label=_("被调查人"), required=False, max_length=64)
-    received_from = date_field(_("收到线索自"), required=False)
-    received_to = date_field(_("至"), required=False)
+    received_from = date_field(
+        _("收到线索自"), required=False, earliest=prc_founded, latest=search_bound
+    )
+    received_to = date_field(_("至"), required=False, earliest=prc_founded, latest=search_bound)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -265,7 +333,7 @@ class ClueForm(CaseForm):
     source = forms.ChoiceField(label=_("线索来源"), choices=Case.Source.choices, widget=Radios())
     received_on = date_field(_("收到线索日期"))
     summary = text_field(_("问题线索摘要"), rows=5)
-    persons = forms.ModelMultipleChoiceField(
+    persons = ModelMultipleChoiceField(
         label=_("被反映人(被调查人)"),
         queryset=Person.objects.none(),
         required=False,
@@ -277,7 +345,7 @@ class ClueForm(CaseForm):
         label=_("举报人姓名"),
         required=False,
         max_length=64,
-        help_text=_("加密保存，仅监督室工作人员、监督室负责人和分管领导可查看。"),
+        help_text=_("加密保存。"),
     )
     informant_contact = forms.CharField(label=_("举报人联系方式"), required=False, max_length=128)
 
@@ -290,6 +358,9 @@ class ClueForm(CaseForm):
             .order_by("unit__code", "id_number")
         )
         self.fields["persons"].label_from_instance = _person_label
+        from accountability.cases.selectors import informant_scope_note
+
+        self.fields["informant_name"].help_text = gettext("加密保存。") + informant_scope_note()
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
 
@@ -301,7 +372,7 @@ def _person_label(person: Person) -> str:
 
 class PartyAddForm(CaseForm):
     side_by_side = (("responsibility_kind", "responsibility_scope"),)
-    person = forms.ModelChoiceField(label=_("被调查人"), queryset=Person.objects.none())
+    person = ModelChoiceField(label=_("被调查人"), queryset=Person.objects.none())
     responsibility_kind = forms.ChoiceField(
         label=_("责任类型(第九条)"),
         required=False,
@@ -391,10 +462,10 @@ class PartyFactsForm(CaseForm):
 
 class ConflictForm(CaseForm):
     side_by_side = (("user", "person"),)
-    user = forms.ModelChoiceField(
+    user = ModelChoiceField(
         label=_("账号(调查组成员等)"), required=False, queryset=get_user_model().objects.none()
     )
-    person = forms.ModelChoiceField(
+    person = ModelChoiceField(
         label=_("人员(常委会成员等)"), required=False, queryset=Person.objects.none()
     )
     kind = forms.ChoiceField(label=_("回避事由"), choices=ConflictDeclaration.Kind.choices)
@@ -444,13 +515,13 @@ class ReasonForm(CaseForm):
 
 
 class TeamForm(CaseForm):
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label=_("调查组成员"),
         queryset=get_user_model().objects.none(),
         widget=Checks(),
         help_text=_("被调查人及登记了回避事由的人员不得参加调查组。"),
     )
-    leader = forms.ModelChoiceField(label=_("组长"), queryset=get_user_model().objects.none())
+    leader = ModelChoiceField(label=_("组长"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args: Any, case: Case, single: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -480,7 +551,7 @@ class TeamForm(CaseForm):
             self.fields[name].label_from_instance = label
         if single:
             # Adding one member to a formed team.
-            self.fields["members"] = forms.ModelChoiceField(label=_("新增成员"), queryset=users)
+            self.fields["members"] = ModelChoiceField(label=_("新增成员"), queryset=users)
             self.fields["members"].label_from_instance = label
             self.fields["members"].error_messages["required"] = MSG_CHOOSE.format(
                 label=_("新增成员")
@@ -494,7 +565,7 @@ class EvidenceForm(CaseForm):
     side_by_side = (("title", "collected_on", "party"),)
     title = forms.CharField(label=_("证据名称"), max_length=200)
     collected_on = date_field(_("取得日期"))
-    party = forms.ModelChoiceField(
+    party = ModelChoiceField(
         label=_("涉及人员"),
         required=False,
         queryset=CaseParty.objects.none(),
@@ -629,12 +700,12 @@ class ReportForm(CaseForm):
 class MeetingForm(CaseForm):
     side_by_side = (("votes_for", "votes_against", "votes_abstain"),)
     held_on = date_field(_("会议日期"))
-    members_present = forms.ModelMultipleChoiceField(
+    members_present = ModelMultipleChoiceField(
         label=_("到会成员"),
         queryset=Person.objects.none(),
         widget=Checks(),
     )
-    members_recused = forms.ModelMultipleChoiceField(
+    members_recused = ModelMultipleChoiceField(
         label=_("回避表决的成员"),
         queryset=Person.objects.none(),
         required=False,
@@ -675,9 +746,7 @@ class MeetingForm(CaseForm):
 
 class DecisionForm(CaseForm):
     side_by_side = (("meeting", "decided_on"),)
-    meeting = forms.ModelChoiceField(
-        label=_("常委会会议"), queryset=CommitteeMeeting.objects.none()
-    )
+    meeting = ModelChoiceField(label=_("常委会会议"), queryset=CommitteeMeeting.objects.none())
     outcome = forms.ChoiceField(
         label=_("决定"),
         choices=[
@@ -688,7 +757,10 @@ class DecisionForm(CaseForm):
     )
     measures = _measures_field(_("追究措施"))
     rectification_deadline = date_field(
-        _("整改期限"), required=False, help_text=_("决定责令限期整改的，应当确定整改期限。")
+        _("整改期限"),
+        required=False,
+        help_text=_("决定责令限期整改的，应当确定整改期限。"),
+        latest=deadline_bound,
     )
     reason = text_field(
         _("理由"),
@@ -818,7 +890,7 @@ class AppealForm(CaseForm):
         help_text=_("第十六条：申诉应当以书面形式提出。"),
     )
     content = text_field(_("申诉理由"), rows=4)
-    reviewing_organ = forms.ModelChoiceField(
+    reviewing_organ = ModelChoiceField(
         label=_("复查机关"),
         queryset=Organisation.objects.none(),
         help_text=_("作出决定的机关或其上级机关(第十六条)。"),
@@ -848,7 +920,7 @@ class AppealReviewForm(CaseForm):
         label=_("复查结果"), choices=Appeal.ReviewOutcome.choices, widget=Radios()
     )
     measures = _measures_field(_("变更后的措施"))
-    rectification_deadline = date_field(_("整改期限"), required=False)
+    rectification_deadline = date_field(_("整改期限"), required=False, latest=deadline_bound)
     reason = text_field(_("复查理由"), rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ Signatures:
     case_get_for_user(*, case_id, user) -> Case                 (NotFound / PermissionDenied)
     case_roles_for_user(*, case, user) -> frozenset[str]        (workflow roles held on the case)
     allowed_actions(*, case, user) -> tuple[workflow.Transition, ...]
-    can_view_informant(*, case, user) -> bool
+    can_view_informant(*, case, user) -> bool                  (setting CASES_INFORMANT_SCOPE)
     case_informant_for_user(*, case, user, request=None) -> Informant   (audited view_confidential)
     case_timeline(*, case) -> QuerySet[TransitionLog]
     work_queue_for_user(*, user, today=None) -> WorkQueue
@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -242,8 +243,43 @@ def allowed_actions(*, case: Case, user: Any) -> tuple[wf.Transition, ...]:
     return tuple(dict.fromkeys([*own, *above]))
 
 
+#: CASES_INFORMANT_SCOPE: who of the informant viewer roles (accounts.permissions
+#: INFORMANT_VIEWERS) sees a case's informant. The regulation says only that the informant is
+#: confidential (DOMAIN.md: "only named roles may see who reported"), so the reach is a setting:
+#: "office": every case officer and the office head of the commission handling the case;
+#: "assigned": the case officer who registered the clue, case officers on the case's team,
+#: and the office head.
+INFORMANT_SCOPES = ("office", "assigned")
+DEFAULT_INFORMANT_SCOPE = "office"
+INFORMANT_SCOPE_NOTES = {
+    "office": _("按设置，仅办理机关的监督室工作人员和监督室负责人可查看举报人信息。"),
+    "assigned": _(
+        "按设置，仅登记该线索的监督室工作人员、参加本案调查组的监督室工作人员和监督室负责人可查看举报人信息。"
+    ),
+}
+
+
+def informant_scope() -> str:
+    scope = str(getattr(settings, "CASES_INFORMANT_SCOPE", DEFAULT_INFORMANT_SCOPE))
+    if scope not in INFORMANT_SCOPES:
+        raise ImproperlyConfigured(
+            f"CASES_INFORMANT_SCOPE must be one of {', '.join(INFORMANT_SCOPES)}, not {scope!r}"
+        )
+    return scope
+
+
+def informant_scope_note() -> str:
+    """The sentence a page shows where the informant is hidden (who may see it, by setting)."""
+    return str(INFORMANT_SCOPE_NOTES[informant_scope()])
+
+
 def can_view_informant(*, case: Case, user: Any) -> bool:
-    return bool(access.case_roles(case=case, user=user) & wf.INFORMANT_VIEWER_ROLES)
+    roles = access.case_roles(case=case, user=user)
+    if not roles & wf.INFORMANT_VIEWER_ROLES:
+        return False
+    if informant_scope() == "office" or Role.OFFICE_HEAD in roles:
+        return True
+    return case.registered_by_id == user.pk or access.on_team(case=case, user=user)
 
 
 @dataclass(frozen=True)

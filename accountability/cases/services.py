@@ -88,7 +88,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
-from accountability.cases import access
+from accountability.cases import access, files
 from accountability.cases import facts as case_facts
 from accountability.cases import workflow as wf
 from accountability.cases.crypto import encrypt_text, file_hashes
@@ -502,30 +502,35 @@ def _check_departure(
 
 
 def _store_file(case: Case, actor: Any, file: Any, title: str) -> Attachment:
+    """Check the file (size, type by content), store it and its row (see cases/files.py)."""
+    limit = _attachment_max_bytes()
+    too_large = DomainError(
+        MSG_ATTACHMENT_TOO_LARGE.format(mb=limit >> 20), field="file", code="file_too_large"
+    )
+    # The upload handler stops keeping a file at the limit but reports its full size.
+    if int(getattr(file, "size", 0) or 0) > limit:
+        raise too_large
     if hasattr(file, "seek"):
         file.seek(0)
     sha256, sm3, size = file_hashes(file.chunks())
     if size == 0:
         raise DomainError(MSG_ATTACHMENT_EMPTY, field="file", code="empty_file")
-    if size > _attachment_max_bytes():
-        raise DomainError(
-            MSG_ATTACHMENT_TOO_LARGE.format(mb=_attachment_max_bytes() >> 20),
-            field="file",
-            code="file_too_large",
-        )
-    file.seek(0)
-    original = str(getattr(file, "name", "") or "附件").rsplit("/", 1)[-1][:255]
+    if size > limit:
+        raise too_large
+    detected = files.check_type(file)
+    original = files.clean_filename(getattr(file, "name", "") or files.FALLBACK_NAME)
     attachment = Attachment(
         case=case,
-        title=(title or "").strip() or original,
+        title=(title or "").strip()[:200] or original[:200],
         original_name=original,
         size=size,
-        content_type=str(getattr(file, "content_type", "") or "")[:100],
+        content_type=detected.mime[:100],
         sha256=sha256,
         sm3=sm3,
         uploaded_by=actor,
     )
     attachment.file.save(original, file, save=False)
+    files.note_written(attachment.file.name)
     attachment.save()
     return attachment
 
@@ -816,11 +821,12 @@ def conflict_declare(
     return conflict
 
 
+@files.removed_on_failure
 @transaction.atomic
 def attachment_add(
     *, case: Case, actor: Any, file: Any, title: str = "", request: Any = None
 ) -> Attachment:
-    """Store a file under MEDIA_ROOT with its SHA-256 and SM3 hashes."""
+    """Store a file under MEDIA_ROOT with its SHA-256 and SM3 hashes (type by content)."""
     locked = _lock(case)
     transition = _authorise(locked, actor, Action.ATTACHMENT_ADD)
     attachment = _store_file(locked, actor, file, title)
@@ -995,6 +1001,7 @@ def team_member_add(*, case: Case, actor: Any, user: Any, request: Any = None) -
     return row
 
 
+@files.removed_on_failure
 @transaction.atomic
 def evidence_add(
     *,

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.cases import access, forms, selectors, services
+from accountability.cases import access, files, forms, selectors, services
 from accountability.cases import workflow as wf
 from accountability.cases.models import Appeal, Attachment, Case, CaseParty, Decision, Delivery
 from accountability.cases.views_common import (
@@ -585,9 +586,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents_url": reverse("documents:case_documents", args=[case.pk]),
         "can_view_informant": case.has_informant
         and selectors.can_view_informant(case=case, user=user),
+        "informant_scope_note": selectors.informant_scope_note(),
         "today": today,
         "is_terminal": case.state in wf.TERMINAL_STATES,
     }
+    # GB/T 22239 level 3 audits reads of sensitive records: one entry per view, no content.
+    audit_log(actor=user, action="view", target=case, request=request)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -598,21 +602,35 @@ def informant(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         person = selectors.case_informant_for_user(case=case, user=request.user, request=request)
     except (NotFound, PermissionDenied) as error:
+        if isinstance(error, PermissionDenied):
+            error = PermissionDenied(
+                f"{error.message}{selectors.informant_scope_note()}", code=error.code
+            )
         raise as_http(error) from error
     return render(request, "cases/informant.html", {"case": case, "informant": person})
 
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, obj: int) -> HttpResponse:
-    """A file of a case the user may see; every download is audited."""
+    """A file of a case the user may see, checked against its hashes; every download (and
+    every refusal of an altered or missing file) is audited."""
     case = get_case(request, pk)
     attachment = Attachment.objects.filter(case=case, pk=obj).first()
     if attachment is None:
         raise Http404(NotFound().message)
     try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404(NotFound().message) from error
+        files.verify(attachment)
+    except DomainError as error:
+        audit_log(
+            actor=request.user,
+            action="download",
+            target=attachment,
+            changes={"case": case.number, "sha256": attachment.sha256, "code": error.code},
+            request=request,
+            outcome=AuditEntry.Outcome.FAILURE,
+            detail=error.message,
+        )
+        raise
     audit_log(
         actor=request.user,
         action="download",
@@ -621,7 +639,7 @@ def attachment_download(request: HttpRequest, pk: int, obj: int) -> HttpResponse
         request=request,
     )
     return FileResponse(
-        handle,
+        attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name or f"{attachment.sha256}",
         content_type=attachment.content_type or "application/octet-stream",

@@ -311,7 +311,13 @@ class ConflictDeclareView(ActionView):
         return {"case": self.case}
 
 
+def attachment_max_bytes() -> int:
+    """The upload limit of the attachment and evidence pages (CASES_ATTACHMENT_MAX_MB)."""
+    return services._attachment_max_bytes()
+
+
 class AttachmentAddView(ActionView):
+    upload_max_bytes = staticmethod(attachment_max_bytes)
     action = A.ATTACHMENT_ADD
     form_class = forms.AttachmentForm
     service = staticmethod(services.attachment_add)
@@ -398,6 +404,7 @@ class TeamMemberAddView(ActionView):
 
 
 class EvidenceAddView(ActionView):
+    upload_max_bytes = staticmethod(attachment_max_bytes)
     action = A.EVIDENCE_ADD
     form_class = forms.EvidenceForm
     service = staticmethod(services.evidence_add)

@@ -2,15 +2,39 @@
 
 Views that can show the message next to a form catch DomainError themselves;
 anything that escapes a view ends here instead of as a 500. The message is
-shown as given (Chinese, naming the field and the rule).
+shown as given (Chinese, naming the field and the rule). A value the database cannot take
+(an id beyond 64 bits, an overlong search pattern) is the request's fault too: a 400.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from accountability.common.errors import DomainError, PermissionDenied
+
+logger = logging.getLogger(__name__)
+
+MSG_INPUT_OUT_OF_RANGE = _("请求中的数值或查询条件超出系统可处理的范围，请检查后重试。")
+#: What the databases say of a value they cannot take (the input's fault, not the server's):
+#: SQLite of a value or pattern too large, PostgreSQL of a NUL character in text.
+_DATABASE_INPUT_ERRORS = ("pattern too complex", "too big", "too large", "NUL (0x00)")
+
+
+def input_out_of_range(exception: BaseException) -> bool:
+    """Whether ``exception`` is the database refusing an absurd value from the request: an
+    integer beyond 64 bits (OverflowError on SQLite), an overlong LIKE pattern, a NUL in text
+    (PostgreSQL). Forms should refuse such values themselves; this is the net under the views
+    that do not yet."""
+    if isinstance(exception, OverflowError):
+        return True
+    return isinstance(exception, OperationalError | DataError) and any(
+        text in str(exception) for text in _DATABASE_INPUT_ERRORS
+    )
 
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -42,4 +66,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError):
             return domain_error_response(request, exception)
+        if input_out_of_range(exception):
+            logger.warning("input out of range on %s: %s", request.path, exception)
+            return domain_error_response(
+                request, DomainError(MSG_INPUT_OUT_OF_RANGE, code="input_out_of_range")
+            )
         return None

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_ROSTER_BYTES = 5 * 1024 * 1024
-FILE_TOO_LARGE = _("文件过大：名册文件不能超过 5 MB。")
+from accountability.people.roster import FILE_TOO_LARGE, roster_limits
+
 NOT_XLSX_NAME = _("请上传 .xlsx 格式的 Excel 文件。")
 
 
@@ -18,6 +18,7 @@ class RosterImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(NOT_XLSX_NAME)
-        if upload.size > MAX_ROSTER_BYTES:
-            raise forms.ValidationError(FILE_TOO_LARGE)
+        limits = roster_limits()
+        if upload.size > limits.upload_bytes:
+            raise forms.ValidationError(FILE_TOO_LARGE.format(mb=limits.upload_mb))
         return upload

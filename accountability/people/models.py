@@ -6,6 +6,7 @@ subjects (Person.Role); Art 11 assigns accountability by cadre-management
 authority (Person.managed_by).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +101,52 @@ class Person(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RosterUpload(models.Model):
+    """An uploaded roster file waiting for, or checked by, its background job.
+
+    The bytes are kept in the database (not under MEDIA_ROOT), so the file and its row are
+    written in one transaction: a failed upload leaves nothing behind. They are cleared once
+    the roster has been imported; a refused file is kept so that its job can be retried.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待检查")
+        IMPORTED = "imported", _("已导入")
+        REFUSED = "refused", _("未导入")
+
+    filename = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("文件内容"), default=b"")
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    job = models.OneToOneField(
+        "jobs.Job",
+        verbose_name=_("后台任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    #: The first errors found ({"row", "column", "message"}); error_count has them all.
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    #: {"created": n, "updated": n, "unchanged": n} once imported.
+    counts = models.JSONField(_("导入结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("名册上传")
+        verbose_name_plural = _("名册上传")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -3,16 +3,32 @@
 Import validates every row before writing anything, and reports each problem
 with its row number, column and a Chinese message; export writes the same
 layout, so import(export(x)) changes nothing.
+
+An uploaded workbook is untrusted. It is read with limits, each a named setting
+(``roster_limits``): the upload's size, its size once decompressed (the zip's
+entries are checked before openpyxl opens anything), the number of parts, rows
+and columns, and the time spent. openpyxl parses the XML through defusedxml, so
+a DTD with entities (billion laughs, external entities) is refused. Every
+failure is a file-level error (row 0) with a Chinese message, never an
+exception; the web page runs the parse in a background job (people/jobs.py).
 """
 
 from __future__ import annotations
 
 import io
+import time
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -52,7 +68,33 @@ HEADERS = tuple(c.header for c in COLUMNS)
 YES, NO = "是", "否"
 MIN_BIRTH_YEAR = 1940
 
+# Limits of an uploaded workbook (settings, with these defaults).
+#: ROSTER_MAX_UPLOAD_MB: the file as uploaded (a county roster is well under 1 MB).
+DEFAULT_MAX_UPLOAD_MB = 5
+#: ROSTER_MAX_UNCOMPRESSED_MB: all parts once decompressed; 20,000 rows of 11 columns as
+#: inline strings are about 15 MB of XML.
+DEFAULT_MAX_UNCOMPRESSED_MB = 64
+#: ROSTER_MAX_ROWS: rows of the sheet (header included), far above any county's cadres.
+DEFAULT_MAX_ROWS = 20_000
+#: ROSTER_MAX_COLUMNS: columns read in a row; the layout has 11.
+DEFAULT_MAX_COLUMNS = 50
+#: ROSTER_MAX_SECONDS: time to check the whole file.
+DEFAULT_MAX_SECONDS = 120
+#: Parts of the zip: a workbook saved by Excel, WPS or LibreOffice has about ten to thirty.
+MAX_ZIP_ENTRIES = 500
+#: How often (rows) the parse reports progress and looks at the clock.
+CHECK_EVERY_ROWS = 500
+
 NOT_XLSX = _("文件不是有效的 Excel (.xlsx) 工作簿。")
+NO_SHEET = _("工作簿中没有工作表。")
+UNSAFE_XML = _("文件含有 XML 实体声明(DTD)，Excel 工作簿不应含有，已拒绝读取。")
+TOO_LARGE_UNCOMPRESSED = _("文件解压后超过 {mb} MB 的上限。")
+TOO_MANY_ENTRIES = _("文件包含的部件超过 {limit} 个的上限，不是正常的 Excel 工作簿。")
+TOO_MANY_ROWS = _("名册不能超过 {limit} 行(含列名行)。")
+TOO_MANY_COLUMNS = _("名册不能超过 {limit} 列。")
+TOO_SLOW = _("名册处理时间超过 {seconds} 秒的上限，请拆分后分批导入。")
+FILE_TOO_LARGE = _("文件过大：名册文件不能超过 {mb} MB。")
+PROGRESS = _("已检查 {done} 行")
 NO_ROWS = _("文件中没有人员数据行。")
 MISSING_HEADER = _("缺少列“{column}”。")
 REQUIRED = _("{column}不能为空。")
@@ -79,6 +121,79 @@ class RowError:
 class ParsedRoster:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RosterLimits:
+    upload_bytes: int
+    uncompressed_bytes: int
+    rows: int
+    columns: int
+    seconds: float
+
+    @property
+    def upload_mb(self) -> int:
+        return self.upload_bytes >> 20
+
+    @property
+    def uncompressed_mb(self) -> int:
+        return self.uncompressed_bytes >> 20
+
+
+def roster_limits() -> RosterLimits:
+    """The limits in force (settings ROSTER_MAX_*)."""
+
+    def setting(name: str, default: int) -> int:
+        return int(getattr(settings, name, default))
+
+    return RosterLimits(
+        upload_bytes=setting("ROSTER_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) << 20,
+        uncompressed_bytes=setting("ROSTER_MAX_UNCOMPRESSED_MB", DEFAULT_MAX_UNCOMPRESSED_MB) << 20,
+        rows=setting("ROSTER_MAX_ROWS", DEFAULT_MAX_ROWS),
+        columns=setting("ROSTER_MAX_COLUMNS", DEFAULT_MAX_COLUMNS),
+        seconds=setting("ROSTER_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+    )
+
+
+class _Refused(Exception):
+    """A file-level refusal inside the parse (becomes one RowError at row 0)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def _check_archive(content: bytes, limits: RosterLimits) -> None:
+    """Refuse a zip whose parts would inflate beyond the limit, before anything reads them.
+
+    The sizes are those the archive declares; zipfile never returns more than the declared
+    size of a part (and a part that inflates to less fails its CRC), so they bound the work.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+    except (BadZipFile, ValueError, OSError, EOFError):
+        raise _Refused(NOT_XLSX) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise _Refused(TOO_MANY_ENTRIES.format(limit=MAX_ZIP_ENTRIES))
+    if sum(entry.file_size for entry in entries) > limits.uncompressed_bytes:
+        raise _Refused(TOO_LARGE_UNCOMPRESSED.format(mb=limits.uncompressed_mb))
+
+
+#: What openpyxl and the zip layer raise on a malformed or hostile workbook.
+_READ_ERRORS = (
+    InvalidFileException,
+    BadZipFile,
+    KeyError,
+    ValueError,
+    OSError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    ParseError,
+    zipfile.LargeZipFile,
+)
 
 
 def _text(value: Any) -> str:
@@ -129,21 +244,88 @@ def _bool_value(value: str, default: bool) -> bool | None:
     return None
 
 
-def parse_roster(content: bytes, *, allowed_managers: set[int] | None = None) -> ParsedRoster:
-    """Read and validate every row; never writes.
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether ``error`` or an exception it was raised from is a ``kind`` (openpyxl wraps
+    what its XML parser raised in a ValueError)."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def parse_roster(
+    content: bytes,
+    *,
+    allowed_managers: set[int] | None = None,
+    progress: Callable[..., None] | None = None,
+    limits: RosterLimits | None = None,
+) -> ParsedRoster:
+    """Read and validate every row within the limits; never writes, never raises for the file.
 
     allowed_managers, when given, is the set of organisation ids the importer
-    may assign as 干部管理机关 (and whose people they may change).
+    may assign as 干部管理机关 (and whose people they may change). progress, when
+    given, is called as progress(done, total, message) while rows are checked.
     """
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured("defusedxml must be installed to read uploaded workbooks")
+    limits = limits or roster_limits()
     result = ParsedRoster()
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError):
-        result.errors.append(RowError(0, "", NOT_XLSX))
-        return result
-    sheet = workbook.active
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+        _check_archive(content, limits)
+        _parse(content, result, allowed_managers, progress, limits)
+    except _Refused as refusal:
+        result = ParsedRoster(errors=[RowError(0, "", refusal.message)])
+    except (DefusedXmlException, *_READ_ERRORS) as error:
+        message = UNSAFE_XML if _caused_by(error, DefusedXmlException) else NOT_XLSX
+        result = ParsedRoster(errors=[RowError(0, "", str(message))])
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(0, "", NO_ROWS))
+    return result
+
+
+def _parse(
+    content: bytes,
+    result: ParsedRoster,
+    allowed_managers: set[int] | None,
+    progress: Callable[..., None] | None,
+    limits: RosterLimits,
+) -> None:
+    started = time.monotonic()
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.active
+        if sheet is None or not hasattr(sheet, "iter_rows"):
+            raise _Refused(NO_SHEET)
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else None
+        if declared is not None and declared > limits.rows:
+            raise _Refused(TOO_MANY_ROWS.format(limit=limits.rows))
+        if isinstance(sheet.max_column, int) and sheet.max_column > limits.columns:
+            raise _Refused(TOO_MANY_COLUMNS.format(limit=limits.columns))
+        # One row more than allowed is read, to tell "at the limit" from "over it"; columns
+        # past the limit are never materialised.
+        rows = sheet.iter_rows(max_row=limits.rows + 1, max_col=limits.columns, values_only=True)
+        header_cells = next(rows, ())
+        if len(header_cells) >= limits.columns and header_cells[-1] is not None:
+            raise _Refused(TOO_MANY_COLUMNS.format(limit=limits.columns))
+        header = [_text(v) for v in header_cells]
+        _check_rows(header, rows, result, allowed_managers, progress, limits, started, declared)
+    finally:
+        workbook.close()
+
+
+def _check_rows(
+    header: list[str],
+    rows: Any,
+    result: ParsedRoster,
+    allowed_managers: set[int] | None,
+    progress: Callable[..., None] | None,
+    limits: RosterLimits,
+    started: float,
+    declared: int | None,
+) -> None:
     positions: dict[str, int] = {}
     for column in COLUMNS:
         if column.header in header:
@@ -153,8 +335,7 @@ def parse_roster(content: bytes, *, allowed_managers: set[int] | None = None) ->
                 RowError(1, column.header, MISSING_HEADER.format(column=column.header))
             )
     if result.errors:
-        workbook.close()
-        return result
+        return
 
     orgs = _OrgIndex()
     existing = {
@@ -163,7 +344,17 @@ def parse_roster(content: bytes, *, allowed_managers: set[int] | None = None) ->
     seen_numbers: dict[str, int] = {}
     max_year = date.today().year
     choices = join_list(Person.Role.values)
+    total = max(0, declared - 1) if declared else None
+    checked = 0
     for row_number, raw in enumerate(rows, start=2):
+        if row_number > limits.rows:
+            raise _Refused(TOO_MANY_ROWS.format(limit=limits.rows))
+        checked += 1
+        if checked % CHECK_EVERY_ROWS == 0:
+            if time.monotonic() - started > limits.seconds:
+                raise _Refused(TOO_SLOW.format(seconds=limits.seconds))
+            if progress is not None:
+                progress(checked, total, PROGRESS.format(done=checked))
         cells = {
             attr: _text(raw[index]) if index < len(raw) else "" for attr, index in positions.items()
         }
@@ -239,10 +430,10 @@ def parse_roster(content: bytes, *, allowed_managers: set[int] | None = None) ->
             result.errors.extend(errors)
         else:
             result.rows.append((row_number, values))
-    workbook.close()
-    if not result.rows and not result.errors:
-        result.errors.append(RowError(0, "", NO_ROWS))
-    return result
+    if time.monotonic() - started > limits.seconds:
+        raise _Refused(TOO_SLOW.format(seconds=limits.seconds))
+    if progress is not None:
+        progress(checked, checked, PROGRESS.format(done=checked))
 
 
 def roster_workbook(people) -> bytes:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 
 from accountability.common.errors import NotFound
-from accountability.people.models import Organisation, Person
+from accountability.people.models import Organisation, Person, RosterUpload
 
 Kind = Organisation.Kind
 
@@ -149,3 +149,18 @@ def organisation_by_code_or_name(value: str) -> Organisation | None:
         return org
     matches = list(Organisation.objects.filter(name=value)[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def roster_upload_get_for_user(*, upload_id: int, user) -> RosterUpload:
+    """An uploaded roster, for the user who uploaded it only (NotFound for anyone else)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    upload = (
+        RosterUpload.objects.select_related("job")
+        .defer("content")
+        .filter(pk=upload_id, uploaded_by_id=user.pk)
+        .first()
+    )
+    if upload is None:
+        raise NotFound()
+    return upload

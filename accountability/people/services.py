@@ -1,16 +1,31 @@
-"""Writes to the registry: roster import (all or nothing) and the audited export."""
+"""Writes to the registry: roster upload and import (all or nothing) and the audited export.
+
+From the web page a roster is uploaded (``roster_upload_submit``: the file kept in the
+database and a background job queued, in one transaction); the job (people/jobs.py) checks
+it within the limits of roster.py and imports it with ``roster_import``. The command line
+calls ``roster_import`` directly.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.services import audit_log
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.people.models import Person
-from accountability.people.roster import RowError, parse_roster, roster_workbook
+from accountability.people.models import Person, RosterUpload
+from accountability.people.roster import (
+    FILE_TOO_LARGE,
+    RowError,
+    parse_roster,
+    roster_limits,
+    roster_workbook,
+)
 from accountability.people.selectors import (
     organisation_descendant_ids,
     organisations_managed_by,
@@ -19,6 +34,10 @@ from accountability.people.selectors import (
 
 IMPORT_FAILED = _("名册有 {count} 处错误，未导入任何人员。请按错误列表修改后重新导入。")
 NOT_ALLOWED = _("您无权导入或导出干部名册。")
+UPLOAD_GONE = _("名册文件已不在系统中(导入后即清除)，请重新上传。")
+
+#: Errors kept on an upload for its page; the count keeps them all.
+MAX_KEPT_ERRORS = 500
 
 #: Fields the roster sets on a person.
 ROSTER_FIELDS = (
@@ -69,18 +88,86 @@ def _display(value):
     return str(value) if hasattr(value, "_meta") else value
 
 
-def roster_import(*, content: bytes, actor=None, filename: str = "", request=None) -> ImportResult:
+def roster_upload_submit(
+    *, content: bytes, filename: str, actor: Any, request: Any = None
+) -> RosterUpload:
+    """Keep an uploaded roster and queue the job that checks and imports it (one transaction).
+
+    Nothing is parsed here: the job does it, away from the web process.
+    """
+    from accountability.jobs.services import job_enqueue
+    from accountability.people.jobs import roster_import_job
+
+    _check_actor(actor)
+    if actor is None:
+        raise PermissionDenied(NOT_ALLOWED)
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        upload = RosterUpload.objects.create(
+            filename=filename[:255],
+            content=content,
+            size=len(content),
+            sha256=digest,
+            uploaded_by=actor,
+        )
+        upload.job = job_enqueue(
+            handler=roster_import_job, owner=actor, params={"upload_id": upload.pk}
+        )
+        upload.save(update_fields=["job"])
+        audit_log(
+            actor=actor,
+            action="create",
+            target=upload,
+            changes={"filename": upload.filename, "size": upload.size, "sha256": digest},
+            detail="上传干部名册，待后台检查导入",
+            request=request,
+        )
+    return upload
+
+
+def roster_upload_refuse(*, upload: RosterUpload, errors: list[RowError]) -> None:
+    """Record why an uploaded roster was not imported (its first errors and their count)."""
+    kept = [{"row": e.row, "column": e.column, "message": e.message} for e in errors]
+    RosterUpload.objects.filter(pk=upload.pk).update(
+        state=RosterUpload.State.REFUSED,
+        errors=kept[:MAX_KEPT_ERRORS],
+        error_count=len(errors),
+    )
+
+
+def roster_upload_content(upload: RosterUpload) -> bytes:
+    content = bytes(upload.content or b"")
+    if not content:
+        raise DomainError(UPLOAD_GONE, field="file", code="upload_gone")
+    return content
+
+
+def roster_import(
+    *,
+    content: bytes,
+    actor=None,
+    filename: str = "",
+    request=None,
+    upload: RosterUpload | None = None,
+    progress: Callable[..., None] | None = None,
+) -> ImportResult:
     """Create or update people by 工号 from an .xlsx roster; any error saves nothing.
 
     actor None means the command line (`accountability import_roster`), which
-    has no management-authority limit.
+    has no management-authority limit. With ``upload`` (the page's job), the upload is
+    marked imported and its file cleared in the same transaction.
     """
     _check_actor(actor)
-    parsed = parse_roster(content, allowed_managers=_allowed_managers(actor))
+    limits = roster_limits()
+    if len(content) > limits.upload_bytes:
+        raise RosterImportError([RowError(0, "", FILE_TOO_LARGE.format(mb=limits.upload_mb))])
+    parsed = parse_roster(
+        content, allowed_managers=_allowed_managers(actor), progress=progress, limits=limits
+    )
     if parsed.errors:
         raise RosterImportError(parsed.errors)
     result = ImportResult()
-    changes: dict[str, dict] = {}
+    changes: dict[str, Any] = {}
     with transaction.atomic():
         existing = {
             p.id_number: p
@@ -111,11 +198,25 @@ def roster_import(*, content: bytes, actor=None, filename: str = "", request=Non
                 changes[number] = diff
             else:
                 result.unchanged.append(number)
+        if upload is not None:
+            RosterUpload.objects.filter(pk=upload.pk).update(
+                state=RosterUpload.State.IMPORTED,
+                content=b"",
+                counts={
+                    "created": len(result.created),
+                    "updated": len(result.updated),
+                    "unchanged": len(result.unchanged),
+                },
+            )
         audit_log(
             actor=actor,
             action="import",
-            target=("people.roster", "", filename or "干部名册"),
-            changes=changes,
+            target=("people.roster", str(upload.pk) if upload else "", filename or "干部名册"),
+            # Keyed by 工号 under "people", so no 工号 can clash with the file's own facts.
+            changes={
+                "file": {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)},
+                "people": changes,
+            },
             detail=(
                 f"新增 {len(result.created)} 人，修改 {len(result.updated)} 人，"
                 f"未变 {len(result.unchanged)} 人"

@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from accountability.accounts.permissions import REGISTRY_MANAGERS, REGISTRY_VIEWERS, role_required
+from accountability.audit.services import audit_log
 from accountability.common.errors import NotFound
 from accountability.people.forms import RosterImportForm
 from accountability.people.models import Organisation
+from accountability.people.roster import roster_limits
 from accountability.people.selectors import (
     organisation_tree,
     organisations_managed_by,
     person_get_for_user,
     person_list_for_user,
+    roster_upload_get_for_user,
 )
-from accountability.people.services import RosterImportError, roster_export, roster_import
+from accountability.people.services import IMPORT_FAILED, roster_export, roster_upload_submit
 
-IMPORT_DONE = gettext_noop(
-    "名册已导入：新增 {created} 人，修改 {updated} 人，未变 {unchanged} 人。"
-)
+#: The status page reloads itself this often (seconds) while the job runs.
+REFRESH_SECONDS = 2
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+#: Characters of a search kept (a name, a 工号 or a post is far shorter; SQLite refuses LIKE
+#: patterns over 50,000 bytes).
+MAX_QUERY_CHARS = 100
+
+
 def _filters(request: HttpRequest) -> tuple[str, Organisation | None, str]:
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL text cannot hold NUL; a search never needs one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
     organisation = None
     org_id = request.GET.get("org", "")
-    if org_id.isdigit():
+    if org_id.isdigit() and len(org_id) <= 18:
         organisation = Organisation.objects.filter(pk=int(org_id)).first()
     status = request.GET.get("status", "active")
     return query, organisation, status
@@ -74,37 +79,51 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person = person_get_for_user(person_id=pk, user=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    # GB/T 22239 level 3 audits reads of personal records: one entry per view, no content.
+    audit_log(actor=request.user, action="view", target=person, request=request)
     return render(request, "people/person_detail.html", {"person": person})
 
 
 @role_required(REGISTRY_MANAGERS)
 def roster_import_page(request: HttpRequest) -> HttpResponse:
+    """The upload form; a valid file is kept and queued, and the status page follows it."""
     form = RosterImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    error_message = ""
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = roster_import(
-                content=upload.read(), actor=request.user, filename=upload.name, request=request
-            )
-        except RosterImportError as exc:
-            errors = exc.errors
-            error_message = exc.message
-        else:
-            messages.success(
-                request,
-                _(IMPORT_DONE).format(
-                    created=len(result.created),
-                    updated=len(result.updated),
-                    unchanged=len(result.unchanged),
-                ),
-            )
-            return redirect("people:list")
+        file = form.cleaned_data["file"]
+        upload = roster_upload_submit(
+            content=file.read(), filename=file.name, actor=request.user, request=request
+        )
+        return redirect("people:import_status", pk=upload.pk)
+    return render(request, "people/roster_import.html", {"form": form})
+
+
+roster_import_page.upload_max_bytes = lambda: roster_limits().upload_bytes  # type: ignore[attr-defined]
+
+
+@role_required(REGISTRY_MANAGERS)
+def roster_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The upload's job while it runs, then the result: the counts, or each row's errors."""
+    try:
+        upload = roster_upload_get_for_user(upload_id=pk, user=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    job = upload.job
+    finished = job is None or job.finished
+    error_message = ""
+    if upload.state == upload.State.REFUSED:
+        error_message = IMPORT_FAILED.format(count=upload.error_count)
     return render(
         request,
-        "people/roster_import.html",
-        {"form": form, "errors": errors, "error_message": error_message},
+        "people/roster_import_status.html",
+        {
+            "upload": upload,
+            "job": job,
+            "refresh_seconds": None if finished else REFRESH_SECONDS,
+            "errors": upload.errors,
+            "error_message": error_message,
+            "more_errors": max(0, upload.error_count - len(upload.errors)),
+            "counts": upload.counts,
+        },
     )
 
 

@@ -60,7 +60,10 @@ def test_import_creates_and_updates(personas):
     # the changed fields in clear, the records themselves as a keyed hash.
     assert entry.changes["records"] == 2
     assert "post" in entry.changes["fields"]
+    assert entry.changes["file"]["size"] > 0
     assert set(entry.sealed["fields"]) == {"records"}
+    # No 工号 (a record's key) is shown in clear.
+    assert "ZX0008" not in str(entry.changes)
 
 
 def test_errors_reported_by_row_and_column_and_nothing_saved(personas):

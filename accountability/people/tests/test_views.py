@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.common.testing import PersonasTestCase
+from accountability.jobs.testing import clear_queue, run_jobs
 from accountability.people.models import Person
 from accountability.people.roster import REQUIRED
 from accountability.people.tests.helpers import row, workbook_bytes
@@ -13,6 +14,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RegistryPagesTests(PersonasTestCase):
+    def setUp(self) -> None:
+        clear_queue()
+        self.addCleanup(clear_queue)
+
     def test_access_by_role(self):
         """Registry viewers open the list; managers import and export; others get 403."""
         viewers = {
@@ -63,7 +68,10 @@ class RegistryPagesTests(PersonasTestCase):
         upload = SimpleUploadedFile(
             "r.xlsx", workbook_bytes([row(), row(**{"工号": "X2", "姓名": ""})]), XLSX
         )
-        response = self.client.post(reverse("people:import"), {"file": upload})
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("people:import"), {"file": upload})
+        run_jobs()
+        response = self.client.get(response["Location"])
         self.assertContains(response, REQUIRED.format(column="姓名"))
         self.assertContains(response, '<td class="num">3</td>', html=False)
         self.assertFalse(Person.objects.filter(id_number="ZX1001").exists())
@@ -72,7 +80,10 @@ class RegistryPagesTests(PersonasTestCase):
         """A good file is imported and the list shows the counts."""
         self.client.force_login(self.case_officer)
         upload = SimpleUploadedFile("r.xlsx", workbook_bytes([row()]), XLSX)
-        response = self.client.post(reverse("people:import"), {"file": upload}, follow=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("people:import"), {"file": upload})
+        run_jobs()
+        response = self.client.get(response["Location"])
         self.assertContains(response, "新增 1 人")
         self.assertTrue(Person.objects.filter(id_number="ZX1001").exists())
 

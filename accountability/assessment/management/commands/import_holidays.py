@@ -13,6 +13,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accountability.assessment.holidays import (
+    FILE_TOO_LARGE,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    TOO_MANY_FILES,
+)
 from accountability.assessment.services import holiday_year_create
 from accountability.common.errors import DomainError
 from rulebook import RulebookError
@@ -32,6 +38,7 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.exists():
             raise CommandError(NO_SUCH_FILE.format(path=path))
+        self._check_size(path)
         try:
             schedules = schedules_from_path(path)
         except RulebookError as err:
@@ -48,3 +55,15 @@ class Command(BaseCommand):
                     )
         except DomainError as err:
             raise CommandError(err.message) from err
+
+    @staticmethod
+    def _check_size(path: Path) -> None:
+        """Refuse files too large (or too many) to be a holiday schedule before reading them."""
+        files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+        if len(files) > MAX_FILES:
+            raise CommandError(str(TOO_MANY_FILES.format(limit=MAX_FILES)))
+        for file in files:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                raise CommandError(
+                    str(FILE_TOO_LARGE.format(name=file.name, kb=MAX_FILE_BYTES >> 10))
+                )

@@ -1,9 +1,14 @@
-"""`accountability import_roster FILE.xlsx`: import a roster; nothing is saved if any row fails."""
+"""`accountability import_roster FILE.xlsx`: import a roster; nothing is saved if any row fails.
+
+The file is checked with the limits of the web upload (roster.py: size, size once
+decompressed, rows, columns, time), in this process.
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accountability.people.roster import FILE_TOO_LARGE, roster_limits
 from accountability.people.services import RosterImportError, roster_import
 
 
@@ -17,6 +22,9 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
+        limits = roster_limits()
+        if path.stat().st_size > limits.upload_bytes:
+            raise CommandError(str(FILE_TOO_LARGE.format(mb=limits.upload_mb)))
         try:
             result = roster_import(content=path.read_bytes(), actor=None, filename=path.name)
         except RosterImportError as exc:
