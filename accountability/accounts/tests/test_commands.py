@@ -70,7 +70,9 @@ def test_otp_reset(personas):
     assert "已重置 case_officer 的双因素认证" in out
     assert not otp.has_second_factor(personas.case_officer)
     assert "otp-reset" in AuditEntry.objects.order_by("-seq").first().detail
-    with pytest.raises(CommandError, match="尚未启用双因素认证"):
+    with pytest.raises(
+        CommandError, match=services.NO_SECOND_FACTOR.format(username="case_officer")
+    ):
         run("otp-reset", "case_officer")
-    with pytest.raises(CommandError, match="不存在"):
+    with pytest.raises(CommandError, match=services.USER_NOT_FOUND.format(username="nobody")):
         run("otp-reset", "nobody")
