@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accountability.common",
     "accountability.accounts",
     "accountability.audit",
@@ -48,7 +51,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accountability.accounts.middleware.SecondFactorMiddleware",
     "accountability.accounts.middleware.PasswordPolicyMiddleware",
     "accountability.common.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -86,11 +91,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accountability.accounts.validators.PasswordComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Level 3: none of the last 5 passwords again (their hashes are kept).
+    {"NAME": "accountability.accounts.validators.PasswordHistoryValidator"},
 ]
 # Level-3 identity controls (defaults; the security administrator may tighten them).
 ACCOUNT_LOCKOUT_THRESHOLD = env_int("ACCOUNT_LOCKOUT_THRESHOLD", 5)
 ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 15)
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+# Second factor (TOTP, django-otp): required for these roles, optional for the others; the
+# three administrators are always required (accounts/otp.py refuses a list without them).
+ACCOUNTS_OTP_REQUIRED_ROLES = env_list(
+    "ACCOUNTS_OTP_REQUIRED_ROLES",
+    ["system_admin", "security_admin", "audit_admin", "case_officer", "office_head"],
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "责任追究管理系统")
+# How long a one-time activation code (new account, password reset) stays valid.
+ACCOUNTS_ACTIVATION_HOURS = env_int("ACCOUNTS_ACTIVATION_HOURS", 72)
 
 # The case workflow: the standing committee's size and quorum rule (named settings, shown on the
 # meeting form), the upload limit, and the SM4 key for confidential fields (32 hex digits; without

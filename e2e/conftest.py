@@ -108,9 +108,23 @@ def screenshot() -> Callable[[Any, str], Path]:
     return take
 
 
+def pass_second_factor(page: Any, username: str) -> None:
+    """On the second-factor page, type the code the user's TOTP device accepts now, computed
+    with pyotp from the device's key as an authenticator app would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accountability.accounts.testing import totp_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.fill("#id_code", totp_code(device))
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def login(page: Any, live_server: Any) -> Callable[[str, str], None]:
-    """Log in through the login page as ``username`` (logging out whoever was in)."""
+    """Log in through the login page as ``username`` (logging out whoever was in), and through
+    the second-factor page where the user's role or device asks for it."""
 
     def do(username: str, password: str) -> None:
         page.context.clear_cookies()
@@ -119,6 +133,8 @@ def login(page: Any, live_server: Any) -> Callable[[str, str], None]:
         page.fill("#id_password", password)
         page.get_by_role("button", name="登录").click()
         page.wait_for_load_state()
+        if "/accounts/login/second-factor/" in page.url:
+            pass_second_factor(page, username)
         assert "/accounts/login/" not in page.url, f"login failed for {username}"
 
     return do

@@ -1,70 +1,55 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accountability.accounts import services
 from accountability.accounts.models import SecurityPolicy, User
-from accountability.accounts.policy import security_policy
 from accountability.people.models import Organisation
 
-LOGIN_INVALID = gettext_noop(
-    "用户名或密码错误。连续失败 {threshold} 次，账号将被锁定 {minutes} 分钟。"
-)
-ACCOUNT_LOCKED = gettext_noop(
-    "该账号因连续登录失败已被锁定，请在 {minutes} 分钟后再试，或联系安全管理员解锁。"
-)
 PASSWORDS_DIFFER = gettext_noop("两次输入的新密码不一致。")
 
-
-def _minutes_left(user: User) -> int:
-    seconds = (user.locked_until - timezone.now()).total_seconds()
-    return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
+BUSINESS_ROLE_CHOICES = [(v, label) for v, label in User.Role.choices if v not in User.ADMIN_ROLES]
 
 
-class LoginForm(AuthenticationForm):
-    """Authentication with the level-3 lockout: checks the lock first, counts failures."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not username or not password:
-            return self.cleaned_data
-        user = User.objects.filter(username=username).first()
-        if user is not None and user.is_locked():
-            services.login_locked_record(user=user, request=self.request)
-            raise forms.ValidationError(
-                gettext(ACCOUNT_LOCKED).format(minutes=_minutes_left(user)), code="locked"
-            )
-        self.user_cache = authenticate(self.request, username=username, password=password)
-        if self.user_cache is None:
-            failed = services.login_failure_record(username=username, request=self.request)
-            if failed is not None and failed.is_locked():
-                raise forms.ValidationError(
-                    gettext(ACCOUNT_LOCKED).format(minutes=_minutes_left(failed)), code="locked"
-                )
-            policy = security_policy()
-            raise forms.ValidationError(
-                gettext(LOGIN_INVALID).format(
-                    threshold=policy.lockout_threshold, minutes=policy.lockout_minutes
-                ),
-                code="invalid_login",
-            )
-        self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
-
-
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label=_("原密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令或恢复码"),
+        max_length=32,
+        help_text=_("输入认证器上显示的 6 位数字；手机不在身边时，可输入一个恢复码。"),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
+        ),
+    )
+
+
+class TotpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=8,
+        help_text=_("认证器上当前显示的 6 位数字。"),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
+class _NewPasswordMixin(forms.Form):
     new_password1 = forms.CharField(
         label=_("新密码"),
         strip=False,
@@ -91,6 +76,36 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+class PasswordChangeForm(_NewPasswordMixin):
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class ActivationForm(_NewPasswordMixin):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    first_code = forms.CharField(
+        label=_("激活码第一段"),
+        max_length=16,
+        help_text=_("由系统管理员交给您（运维人员建立的管理员账号：由运维人员交给您）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    second_code = forms.CharField(
+        label=_("激活码第二段"),
+        max_length=16,
+        help_text=_("由批准申请的安全管理员交给您。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["username", "first_code", "second_code", "new_password1", "new_password2"]
+
+
 def organisation_choices() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("所属单位"),
@@ -99,62 +114,57 @@ def organisation_choices() -> forms.ModelChoiceField:
     )
 
 
+class _BusinessRoleField(forms.ChoiceField):
+    """Offers the business roles; an administrator role sent anyway gets the rule's message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=User.Role.choices, **kwargs)
+        self.widget.choices = BUSINESS_ROLE_CHOICES
+
+    def validate(self, value):
+        if value in User.ADMIN_ROLES:
+            raise forms.ValidationError(str(services.ADMIN_ROLE_REFUSED), code="admin_role")
+        super().validate(value)
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("申请理由"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("供安全管理员审批时参考，记入审计日志。"),
+    )
+
+
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=64)
-    role = forms.ChoiceField(label=_("角色"), choices=User.Role.choices)
+    role = _BusinessRoleField(label=_("角色"))
     organisation = organisation_choices()
-    password1 = forms.CharField(
-        label=_("初始密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("用户首次登录时必须修改。"),
-    )
-    password2 = forms.CharField(
-        label=_("确认初始密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("password1")
-            and data.get("password2")
-            and data["password1"] != data["password2"]
-        ):
-            self.add_error("password2", gettext(PASSWORDS_DIFFER))
-        return data
+    reason = _reason_field()
 
 
 class AccountUpdateForm(forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=64)
-    role = forms.ChoiceField(label=_("角色"), choices=User.Role.choices)
+    role = _BusinessRoleField(
+        label=_("角色"), help_text=_("变更角色或所属单位须经安全管理员批准后生效。")
+    )
     organisation = organisation_choices()
+    reason = _reason_field()
 
 
-class PasswordResetForm(forms.Form):
-    password1 = forms.CharField(
-        label=_("临时密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("用户下次登录时必须修改。"),
+class ReasonForm(forms.Form):
+    reason = _reason_field()
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    password2 = forms.CharField(
-        label=_("确认临时密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("password1")
-            and data.get("password2")
-            and data["password1"] != data["password2"]
-        ):
-            self.add_error("password2", gettext(PASSWORDS_DIFFER))
-        return data
 
 
 class SecurityPolicyForm(forms.ModelForm):

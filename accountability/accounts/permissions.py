@@ -28,11 +28,15 @@ AUDIT_ADMIN = frozenset({Role.AUDIT_ADMIN})
 #: 三员分立: the three administrators, none of whom reads case contents.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
-#: Manage accounts (create, change role, deactivate): the system administrator only.
+#: Manage business accounts (ask for new accounts, roles, resets; deactivate): the system
+#: administrator only. Administrator accounts are managed from the command line.
 ACCOUNT_MANAGERS = SYSTEM_ADMIN
+#: Approve or refuse the system administrator's requests (two-person rule): the security
+#: administrator only.
+ACCOUNT_REQUEST_APPROVERS = SECURITY_ADMIN
 #: See the account list: the system administrator, and the security administrator to unlock.
 ACCOUNT_VIEWERS = SYSTEM_ADMIN | SECURITY_ADMIN
-#: Security policy and unlocking accounts: the security administrator only.
+#: Security policy, unlocking accounts, resetting a second factor: the security administrator.
 SECURITY_MANAGERS = SECURITY_ADMIN
 #: Read the audit log: the audit administrator only.
 AUDIT_READERS = AUDIT_ADMIN

@@ -1,4 +1,5 @@
-"""Password complexity for level 3: at least 8 characters of at least 3 of 4 classes."""
+"""Password rules for level 3: at least 8 characters of at least 3 of 4 classes, and none of
+the last 5 passwords again."""
 
 from __future__ import annotations
 
@@ -58,3 +59,56 @@ class PasswordComplexityValidator:
         return gettext(PASSWORD_HELP).format(
             min_length=self.min_length, min_classes=self.min_classes
         )
+
+
+PASSWORD_REUSED = gettext_noop(
+    "新密码不能与最近 {count} 次使用过的密码相同（含当前密码），请另设一个密码。"
+)
+PASSWORD_HISTORY_HELP = gettext_noop("不能重复使用最近 {count} 次使用过的密码。")
+PASSWORD_HISTORY_COUNT = 5
+
+
+class PasswordHistoryValidator:
+    """No reuse of the last ``count`` passwords (level 3); their hashes are kept, nothing else.
+
+    Each password set through ``User.set_password`` is recorded when the account is saved
+    (Django calls ``password_changed``); older entries beyond ``count`` are dropped.
+    """
+
+    def __init__(self, count: int = PASSWORD_HISTORY_COUNT) -> None:
+        self.count = count
+
+    def _recent(self, user):
+        from accountability.accounts.models import PasswordHistory
+
+        return PasswordHistory.objects.filter(user=user).order_by("-created_at", "-id")
+
+    def validate(self, password: str, user=None) -> None:
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or not user.pk:
+            return
+        hashes = list(self._recent(user).values_list("password", flat=True)[: self.count])
+        if user.has_usable_password() and user.password not in hashes:
+            hashes.insert(0, user.password)
+        if any(check_password(password, encoded) for encoded in hashes[: self.count]):
+            raise ValidationError(
+                gettext(PASSWORD_REUSED).format(count=self.count), code="password_reused"
+            )
+
+    def password_changed(self, password: str, user=None) -> None:
+        from accountability.accounts.models import PasswordHistory
+
+        if user is None or not user.pk or not user.has_usable_password():
+            return
+        previous = getattr(user, "_previous_password", None)
+        if previous and not PasswordHistory.objects.filter(user=user).exists():
+            PasswordHistory.objects.create(
+                user=user, password=previous, created_at=user.password_changed_at
+            )
+        PasswordHistory.objects.create(user=user, password=user.password)
+        keep = list(self._recent(user).values_list("pk", flat=True)[: self.count])
+        PasswordHistory.objects.filter(user=user).exclude(pk__in=keep).delete()
+
+    def get_help_text(self) -> str:
+        return gettext(PASSWORD_HISTORY_HELP).format(count=self.count)

@@ -138,6 +138,15 @@ NAV: tuple[NavEntry, ...] = (
         SECTION_ADMIN,
         "key",
     ),
+    # The system administrator's requests that the security administrator decides (三员分立).
+    NavEntry(
+        "account_requests",
+        _("账号变更申请"),
+        ("accounts:requests",),
+        frozenset({SYSTEM_ADMIN, SECURITY_ADMIN}),
+        SECTION_ADMIN,
+        "shield",
+    ),
 )
 
 

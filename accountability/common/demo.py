@@ -4,10 +4,17 @@ Idempotent: organisations by code, people by 工号 and users by username are
 created or brought back to these values; nothing is duplicated. The demo
 passwords are public, so the command refuses to run with DEBUG off unless
 forced.
+
+The demo users whose role needs a second factor get a TOTP device with a known
+key (derived from the username), so that a person trying the demo without a
+phone can read the current code with `accountability demo-otp USERNAME`
+(refused unless DEBUG is on).
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,6 +23,7 @@ from django.utils import timezone
 from accountability.audit.services import audit_log
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105
+DEMO_TOTP_PREFIX = "demo-totp:"
 
 # (code, name, kind, parent code)
 ORGANISATIONS: tuple[tuple[str, str, str, str | None], ...] = (
@@ -112,6 +120,55 @@ class DemoLogin:
     role_label: str
     full_name: str
     password: str
+    second_factor: bool = False
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo account's TOTP key (hex): public, like the demo password."""
+    return hashlib.new("sm3", (DEMO_TOTP_PREFIX + username).encode()).hexdigest()[:40]
+
+
+def _seed_second_factor(user) -> bool:
+    """Give the demo user a TOTP device with the known key where their role needs one."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accountability.accounts import throttle
+    from accountability.accounts.otp import TOTP_DEVICE_NAME, second_factor_required
+
+    throttle.throttle_clear_account(username=user.username)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not second_factor_required(user):
+        return False
+    TOTPDevice.objects.create(
+        user=user, name=TOTP_DEVICE_NAME, confirmed=True, key=demo_totp_key(user.username)
+    )
+    return True
+
+
+def demo_totp_code(username: str) -> str | None:
+    """The code a demo account's device accepts now (the next time step if the current one
+    was used), or None for an account outside the demo or without a device."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if username not in {u[0] for u in USERS}:
+        return None
+    device = TOTPDevice.objects.filter(
+        user__username=username, confirmed=True, key=demo_totp_key(username)
+    ).first()
+    if device is None:
+        return None
+    while True:
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time()
+        ahead = max(device.last_t + 1 - totp.t(), 0)
+        if ahead <= device.tolerance:
+            totp.drift += ahead
+            return str(totp.token()).zfill(device.digits)
+        # Every code in the accepted window was used: wait for the next time step.
+        time.sleep(device.step - (totp.time - device.t0) % device.step + 0.05)
 
 
 @transaction.atomic
@@ -154,8 +211,6 @@ def seed_registry() -> list[DemoLogin]:
         user.full_name = full_name
         user.organisation = orgs[org_code]
         user.is_active = True
-        user.locked_until = None
-        user.failed_login_count = 0
         user.must_change_password = False
         user.set_password(DEMO_PASSWORD)
         user.password_changed_at = timezone.now()
@@ -165,7 +220,12 @@ def seed_registry() -> list[DemoLogin]:
             person = people[number]
             person.account = user
             person.save(update_fields=["account"])
-        logins.append(DemoLogin(username, str(user.get_role_display()), full_name, DEMO_PASSWORD))
+        second_factor = _seed_second_factor(user)
+        logins.append(
+            DemoLogin(
+                username, str(user.get_role_display()), full_name, DEMO_PASSWORD, second_factor
+            )
+        )
 
     audit_log(
         actor=None,

@@ -10,7 +10,10 @@ subclass `PersonasTestCase` (or mix `PersonasMixin` into a TestCase), which
 builds them once in setUpTestData and sets `cls.personas` plus one attribute
 per user (`self.case_officer`).
 
-Every persona user has the password PERSONA_PASSWORD.
+Every persona user has the password PERSONA_PASSWORD. Those whose role needs a second factor
+(settings.ACCOUNTS_OTP_REQUIRED_ROLES) have a TOTP device with a fixed key
+(accountability.accounts.testing: `totp_code(persona_totp_device(user))` gives its code), and
+the test client of PersonasTestCase logs in fully with `force_login` (TwoFactorClient).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.test import TestCase
+
+from accountability.accounts.testing import TwoFactorClient
 
 PERSONA_PASSWORD = "Persona#2026"  # noqa: S105
 
@@ -118,6 +123,19 @@ def persona_password_hash() -> str:
     return _password_hash
 
 
+def _persona_devices(users: list[Any]) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accountability.accounts.otp import second_factor_required
+    from accountability.accounts.testing import persona_totp_key
+
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=u, name="动态口令", confirmed=True, key=persona_totp_key(u.username))
+        for u in users
+        if second_factor_required(u)
+    )
+
+
 def make_personas() -> Bunch:
     """Create the organisation tree, one user per role and the people; return them by name."""
     from accountability.accounts.models import User
@@ -142,6 +160,7 @@ def make_personas() -> Bunch:
         user.password = password
         user.save()
         setattr(users, username, user)
+    _persona_devices(list(users))
 
     people = Bunch()
     for attr, number, name, unit, post, role, managed_by, account in PEOPLE:
@@ -163,9 +182,11 @@ def make_personas() -> Bunch:
 
 
 class PersonasMixin:
-    """For django.test.TestCase: `cls.personas` and one attribute per persona user."""
+    """For django.test.TestCase: `cls.personas`, one attribute per persona user, and a test
+    client whose `force_login` also passes the second factor."""
 
     personas: Bunch
+    client_class = TwoFactorClient
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -1,81 +1,26 @@
-"""Login, lockout, logout, password change and the administrators' account pages."""
+"""The password pages and the administrators' account pages (三员分立 through the interface)."""
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.accounts.forms import ACCOUNT_LOCKED, LOGIN_INVALID
+from accountability.accounts import services, throttle
 from accountability.accounts.middleware import PASSWORD_EXPIRED, PASSWORD_MUST_CHANGE
-from accountability.accounts.models import User
+from accountability.accounts.models import AccountRequest, User
 from accountability.accounts.permissions import FORBIDDEN_MESSAGE
-from accountability.accounts.validators import PASSWORD_TOO_SHORT
+from accountability.accounts.policy import Policy
+from accountability.accounts.validators import PASSWORD_REUSED, PASSWORD_TOO_SHORT
 from accountability.audit.models import AuditEntry
 from accountability.common.testing import PersonasTestCase
 
-LOGIN = reverse("accounts:login")
 NEW_PASSWORD = "Changed#2026"
 
 
 def last_entry():
     return AuditEntry.objects.order_by("-seq").first()
-
-
-class LoginTests(PersonasTestCase):
-    def login(self, password):
-        return self.client.post(LOGIN, {"username": "leader", "password": password})
-
-    def test_login_page_renders(self):
-        """The login page is in Chinese and has the form."""
-        response = self.client.get(LOGIN)
-        self.assertContains(response, 'name="username"')
-        self.assertContains(response, "登录")
-
-    def test_success_is_audited(self):
-        """A good password logs in and writes a login entry with the IP."""
-        response = self.login(self.personas.password)
-        self.assertEqual(response.status_code, 302)
-        entry = last_entry()
-        self.assertEqual((entry.action, entry.actor, entry.ip), ("login", self.leader, "127.0.0.1"))
-
-    def test_failure_message_and_audit(self):
-        """A bad password shows the generic message and writes login_failed."""
-        response = self.login("wrong")
-        self.assertContains(response, LOGIN_INVALID.format(threshold=5, minutes=15))
-        entry = last_entry()
-        self.assertEqual((entry.action, entry.outcome), ("login_failed", "failure"))
-
-    def test_lockout_after_five_failures(self):
-        """The fifth failure locks; even the right password is then refused for 15 minutes."""
-        for _ in range(4):
-            self.login("wrong")
-        response = self.login("wrong")
-        self.assertContains(response, ACCOUNT_LOCKED.format(minutes=15))
-        response = self.login(self.personas.password)
-        self.assertContains(response, ACCOUNT_LOCKED.format(minutes=15))
-        self.assertNotIn("_auth_user_id", self.client.session)
-        self.assertEqual(last_entry().detail, "账号已锁定")
-
-    def test_lock_expires(self):
-        """After the lock period the right password works again."""
-        User.objects.filter(pk=self.leader.pk).update(
-            locked_until=timezone.now() - timedelta(seconds=1)
-        )
-        response = self.login(self.personas.password)
-        self.assertEqual(response.status_code, 302)
-
-    def test_idle_timeout_set_on_login(self):
-        """The session expires after 30 idle minutes."""
-        self.login(self.personas.password)
-        self.assertEqual(self.client.session.get_expiry_age(), 30 * 60)
-
-    def test_logout_is_post_and_audited(self):
-        """Logout takes POST only and is audited."""
-        self.client.force_login(self.leader)
-        self.assertEqual(self.client.get(reverse("accounts:logout")).status_code, 405)
-        response = self.client.post(reverse("accounts:logout"))
-        self.assertRedirects(response, LOGIN, fetch_redirect_response=False)
-        self.assertEqual((last_entry().action, last_entry().actor), ("logout", self.leader))
 
 
 class PasswordPolicyTests(PersonasTestCase):
@@ -100,8 +45,8 @@ class PasswordPolicyTests(PersonasTestCase):
         self.client.force_login(self.audit_admin)
         self.assertEqual(self.client.get(reverse("audit:log")).status_code, 200)
 
-    def test_must_change_after_admin_set_password(self):
-        """An administrator-set password must be changed first."""
+    def test_must_change_flag(self):
+        """An account flagged to change its password must change it first."""
         User.objects.filter(pk=self.leader.pk).update(must_change_password=True)
         self.client.force_login(self.leader)
         response = self.client.get(reverse("home"), follow=True)
@@ -139,12 +84,22 @@ class PasswordPolicyTests(PersonasTestCase):
         )
         self.assertContains(response, PASSWORD_TOO_SHORT.format(min_length=8))
 
+    def test_reused_password_refused_with_the_rule(self):
+        """Going back to an earlier password shows the message naming the rule."""
+        self.client.force_login(self.leader)
+        data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        self.client.post(self.change_url, {"old_password": self.personas.password, **data})
+        back = {"new_password1": self.personas.password, "new_password2": self.personas.password}
+        response = self.client.post(self.change_url, {"old_password": NEW_PASSWORD, **back})
+        self.assertContains(response, PASSWORD_REUSED.format(count=5))
+
 
 class AccountPagesTests(PersonasTestCase):
     def test_page_access_by_role(self):
         """Each account page opens for its administrator only; others get 403."""
         pages = {
             reverse("accounts:list"): {"system_admin", "security_admin"},
+            reverse("accounts:requests"): {"system_admin", "security_admin"},
             reverse("accounts:create"): {"system_admin"},
             reverse("accounts:edit", args=[self.leader.pk]): {"system_admin"},
             reverse("accounts:reset_password", args=[self.leader.pk]): {"system_admin"},
@@ -163,8 +118,25 @@ class AccountPagesTests(PersonasTestCase):
                         status_code=403,
                     )
 
-    def test_create_account_page(self):
-        """The system administrator creates an account from the form."""
+    def test_list_shows_second_factor_and_blocks_in_bounded_queries(self):
+        """The list marks who has a second factor and who is blocked, with the same number
+        of queries for a few accounts as for many."""
+        self.client.force_login(self.security_admin)
+        url = reverse("accounts:list")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for n in range(20):
+            User.objects.create(username=f"extra{n}", full_name="某人", role=User.Role.LEADER)
+        with self.assertNumQueries(len(few)):
+            response = self.client.get(url)
+        rows = {a.username: a for a in response.context["page_obj"]}
+        self.assertTrue(rows["case_officer"].has_otp)
+        self.assertFalse(rows["leader"].has_otp)
+
+    def test_create_is_a_request_with_the_first_code_shown_once(self):
+        """The system administrator's form makes a request and shows the first half of the
+        activation code, not cached; no account exists yet."""
         self.client.force_login(self.system_admin)
         response = self.client.post(
             reverse("accounts:create"),
@@ -173,39 +145,108 @@ class AccountPagesTests(PersonasTestCase):
                 "full_name": "王五",
                 "role": "team_member",
                 "organisation": self.personas.trial_office.pk,
-                "password1": NEW_PASSWORD,
-                "password2": NEW_PASSWORD,
+                "reason": "新任调查组成员",
             },
         )
-        self.assertRedirects(response, reverse("accounts:list"))
-        self.assertTrue(User.objects.get(username="wangwu").must_change_password)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        first = response.context["first_code"]
+        self.assertContains(response, first)
+        self.assertFalse(User.objects.filter(username="wangwu").exists())
+        self.assertEqual(AccountRequest.objects.get().status, AccountRequest.Status.PENDING)
 
-    def test_create_shared_account_refused(self):
-        """A shared name is refused on the form with the service's message."""
-        from accountability.accounts.services import USERNAME_RESERVED
-
+    def test_administrator_role_refused_on_the_form(self):
+        """An administrator role sent to the form is refused with the rule's message."""
         self.client.force_login(self.system_admin)
         response = self.client.post(
             reverse("accounts:create"),
+            {"username": "boss", "full_name": "某人", "role": "security_admin"},
+        )
+        self.assertContains(response, services.ADMIN_ROLE_REFUSED)
+        self.assertNotContains(response, 'value="security_admin"')
+        self.assertFalse(AccountRequest.objects.exists())
+
+    def test_shared_name_refused(self):
+        """A shared name is refused on the form with the service's message."""
+        self.client.force_login(self.system_admin)
+        response = self.client.post(
+            reverse("accounts:create"),
+            {"username": "admin", "full_name": "管理员", "role": "case_officer"},
+        )
+        self.assertContains(response, services.USERNAME_RESERVED.format(username="admin"))
+
+    def test_edit_saves_the_name_and_asks_for_the_role(self):
+        """On the edit page a new name is saved at once, a new role becomes a request."""
+        self.client.force_login(self.system_admin)
+        response = self.client.post(
+            reverse("accounts:edit", args=[self.team_member.pk]),
             {
-                "username": "admin",
-                "full_name": "管理员",
+                "full_name": "赵磊磊",
                 "role": "case_officer",
-                "password1": NEW_PASSWORD,
-                "password2": NEW_PASSWORD,
+                "organisation": self.team_member.organisation.pk,
             },
         )
-        self.assertContains(response, USERNAME_RESERVED.format(username="admin"))
+        self.assertRedirects(response, reverse("accounts:requests"))
+        self.team_member.refresh_from_db()
+        self.assertEqual(
+            (self.team_member.full_name, self.team_member.role), ("赵磊磊", "team_member")
+        )
+        self.assertEqual(AccountRequest.objects.get().role, "case_officer")
 
-    def test_deactivate_then_activate(self):
-        """Deactivation is a POST and can be undone."""
+    def test_administrator_accounts_are_not_edited(self):
+        """An administrator account's edit page sends back to the list with the rule."""
+        self.client.force_login(self.system_admin)
+        response = self.client.get(
+            reverse("accounts:edit", args=[self.audit_admin.pk]), follow=True
+        )
+        self.assertContains(response, services.ADMIN_ACCOUNT_COMMAND_LINE_ONLY)
+
+    def test_security_admin_approves_and_sees_the_second_code_once(self):
+        """The security administrator approves a new account on the request page and sees the
+        second half; the system administrator cannot decide."""
+        account_request, _ = services.account_request_create(
+            actor=self.system_admin, username="wangwu", full_name="王五", role="team_member"
+        )
+        url = reverse("accounts:request_detail", args=[account_request.pk])
+        self.client.force_login(self.system_admin)
+        self.assertNotContains(self.client.get(url), 'value="approve"')
+        response = self.client.post(url, {"decision": "approve"})
+        self.assertEqual(response.status_code, 403)
+        self.client.force_login(self.security_admin)
+        response = self.client.post(url, {"decision": "approve", "note": "同意"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertContains(response, response.context["second_code"])
+        self.assertTrue(User.objects.filter(username="wangwu").exists())
+
+    def test_refuse_on_the_page(self):
+        """Refusing records the note and creates nothing."""
+        account_request = services.account_request_change(
+            actor=self.system_admin, user=self.leader, role="case_officer"
+        )
+        self.client.force_login(self.security_admin)
+        url = reverse("accounts:request_detail", args=[account_request.pk])
+        response = self.client.post(url, {"decision": "refuse", "note": "不符合规定"})
+        self.assertRedirects(response, reverse("accounts:requests"))
+        account_request.refresh_from_db()
+        self.assertEqual(
+            (account_request.status, account_request.decision_note), ("refused", "不符合规定")
+        )
+        self.leader.refresh_from_db()
+        self.assertEqual(self.leader.role, "leader")
+
+    def test_deactivate_then_ask_to_reactivate(self):
+        """Deactivation is a POST; enabling again is a request."""
         self.client.force_login(self.system_admin)
         self.client.post(reverse("accounts:deactivate", args=[self.leader.pk]))
         self.leader.refresh_from_db()
         self.assertFalse(self.leader.is_active)
-        self.client.post(reverse("accounts:activate", args=[self.leader.pk]))
+        self.client.post(
+            reverse("accounts:activate_account", args=[self.leader.pk]), {"reason": "返岗"}
+        )
         self.leader.refresh_from_db()
-        self.assertTrue(self.leader.is_active)
+        self.assertFalse(self.leader.is_active)
+        self.assertEqual(AccountRequest.objects.get().kind, AccountRequest.Kind.REACTIVATE)
 
     def test_deactivated_user_is_logged_out(self):
         """A session of a deactivated account ends at its next request."""
@@ -215,17 +256,30 @@ class AccountPagesTests(PersonasTestCase):
         self.assertEqual(response.status_code, 302)
 
     def test_security_admin_unlocks(self):
-        """The security administrator sees the lock and lifts it."""
-        User.objects.filter(pk=self.leader.pk).update(
-            locked_until=timezone.now() + timedelta(minutes=10)
-        )
+        """The security administrator sees the block and lifts it."""
+        for _ in range(5):
+            throttle.throttle_failure(
+                username="leader", address="10.0.0.9", policy=Policy(5, 15, 90, 30)
+            )
         self.client.force_login(self.security_admin)
         response = self.client.get(reverse("accounts:list"), {"locked": "1"})
+        self.assertEqual([a.username for a in response.context["page_obj"]], ["leader"])
         self.assertContains(response, reverse("accounts:unlock", args=[self.leader.pk]))
         self.client.post(reverse("accounts:unlock", args=[self.leader.pk]))
-        self.leader.refresh_from_db()
-        self.assertFalse(self.leader.is_locked())
+        self.assertEqual(throttle.blocked_usernames(["leader"]), set())
         self.assertEqual(last_entry().action, "account_unlocked")
+
+    def test_security_admin_resets_a_second_factor(self):
+        """The reset button removes the user's devices (audited)."""
+        from accountability.accounts import otp
+
+        self.client.force_login(self.security_admin)
+        self.client.post(reverse("accounts:otp_reset", args=[self.case_officer.pk]))
+        self.assertFalse(otp.has_second_factor(self.case_officer))
+        self.assertEqual(last_entry().detail, "安全管理员重置双因素认证")
+        self.client.force_login(self.system_admin)
+        response = self.client.post(reverse("accounts:otp_reset", args=[self.office_head.pk]))
+        self.assertEqual(response.status_code, 403)
 
     def test_security_settings_page(self):
         """The security administrator saves a stricter policy."""
@@ -241,3 +295,37 @@ class AccountPagesTests(PersonasTestCase):
         )
         self.assertRedirects(response, reverse("accounts:security"))
         self.assertEqual(last_entry().action, "settings_change")
+
+
+class OwnSecondFactorPageTests(PersonasTestCase):
+    def test_regenerate_recovery_codes(self):
+        """With a current TOTP code the user gets new recovery codes, shown once."""
+        from accountability.accounts.testing import persona_totp_device, totp_code
+
+        self.client.force_login(self.case_officer)
+        url = reverse("accounts:two_factor")
+        self.assertContains(self.client.get(url), "0")
+        response = self.client.post(url, {"code": "000000"})
+        self.assertContains(response, services.TOTP_CODE_WRONG)
+        import time
+
+        time.sleep(1.05)  # django-otp makes the next try wait a second after a wrong code
+        response = self.client.post(
+            url, {"code": totp_code(persona_totp_device(self.case_officer))}
+        )
+        self.assertEqual(len(response.context["codes"]), 10)
+
+    def test_optional_role_enrols_from_the_page(self):
+        """A leader (second factor optional) enrols from the two-factor page and the session
+        counts as verified from then on."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accountability.accounts.testing import totp_code
+
+        self.client.force_login(self.leader)
+        setup = reverse("accounts:second_factor_setup")
+        self.client.get(setup)
+        device = TOTPDevice.objects.get(user=self.leader)
+        response = self.client.post(setup, {"code": totp_code(device)})
+        self.assertEqual(len(response.context["codes"]), 10)
+        self.assertEqual(self.client.get(reverse("cases:queue")).status_code, 200)

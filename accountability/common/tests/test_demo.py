@@ -1,17 +1,21 @@
 """`accountability seed_demo`: idempotent demo data with working logins."""
 
+import importlib
 import shutil
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from accountability.accounts.models import User
 from accountability.accounts.validators import PasswordComplexityValidator
 from accountability.common.demo import DEMO_PASSWORD, PEOPLE, USERS
 from accountability.common.management.commands.seed_demo import (
+    DEMO_OTP_HINT,
     DEMO_URL,
     REFUSED_WITHOUT_DEBUG,
 )
@@ -19,6 +23,7 @@ from accountability.documents.models import IssuedDocument
 from accountability.people.models import Organisation, Person
 
 pytestmark = pytest.mark.django_db
+DEMO_OTP = importlib.import_module("accountability.accounts.management.commands.demo-otp")
 
 
 @pytest.fixture(autouse=True)
@@ -49,15 +54,38 @@ def test_seed_demo_is_idempotent(settings, capsys):
     assert DEMO_URL in out
     assert "审计管理员" in out
     assert "auditor" in out
+    assert DEMO_OTP_HINT in out
 
 
 def test_demo_logins_work(settings):
-    """Every demo user logs in with the printed password, which meets the policy."""
+    """Every demo user logs in through the login page with the printed password, which meets
+    the policy, and, where their role needs it, the code that demo-otp prints (only for the
+    demo accounts, and only with DEBUG on)."""
     settings.DEBUG = True
     call_command("seed_demo")
     PasswordComplexityValidator().validate(DEMO_PASSWORD)
+    needs_code = set()
     for username, *_ in USERS:
-        assert Client().login(username=username, password=DEMO_PASSWORD), username
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}
+        )
+        if response["Location"] == reverse("accounts:second_factor"):
+            needs_code.add(username)
+            out = StringIO()
+            call_command("demo-otp", username, stdout=out)
+            client.post(reverse("accounts:second_factor"), {"code": out.getvalue().strip()})
+        assert "_auth_user_id" in client.session, username
+    assert needs_code == {"officer", "head", "sysadmin", "secadmin", "auditor"}
+    # demo-otp prints nothing for other accounts, and nothing at all with DEBUG off.
+    with pytest.raises(CommandError, match=DEMO_OTP.NOT_A_DEMO_ACCOUNT.format(username="leader")):
+        call_command("demo-otp", "leader")
+    User.objects.create(username="someone", role="case_officer")
+    with pytest.raises(CommandError, match=DEMO_OTP.NOT_A_DEMO_ACCOUNT.format(username="someone")):
+        call_command("demo-otp", "someone")
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=DEMO_OTP.REFUSED_WITHOUT_DEBUG):
+        call_command("demo-otp", "officer")
 
 
 def test_demo_people_span_authority(settings):
