@@ -6,10 +6,10 @@ keeps the recovery codes, and logs in again with TOTP and with a recovery code."
 from __future__ import annotations
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from accountability.accounts.testing import totp_code, totp_for_key
+from accountability.accounts.models import User
+from accountability.accounts.testing import enrolling_device, totp_code, totp_for_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +62,7 @@ def test_new_officer_activates_enrols_and_logs_in(page, live_server, login, scre
     expect(page.get_by_role("heading", name="绑定动态口令")).to_be_visible()
     expect(page.locator("svg.otp-qr")).to_be_visible()
     secret = page.get_by_test_id("otp-secret").inner_text().replace(" ", "")
-    device = TOTPDevice.objects.get(user__username="xinren", confirmed=False)
+    device = enrolling_device(User.objects.get(username="xinren"), secret)
     assert totp_for_key(device.key).secret == secret
     screenshot(page, "2fa-03-enrol")
     page.fill("#id_code", totp_code(device))

@@ -82,7 +82,7 @@ def pending_start(request, user: User, next_url: str = "") -> None:
         "at": time.time(),
         "attempts": 0,
         "next": next_url,
-        "setup_device": None,
+        "setup_key": None,
     }
 
 

@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -577,12 +578,17 @@ def _new_recovery_codes(user: User) -> list[str]:
 def otp_enrol(*, user: User, device: TOTPDevice, code: str, request=None) -> list[str] | None:
     """Confirm a new TOTP device with the first code it shows; returns the recovery codes
     (shown once), or None when the code is wrong."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-    if not otp.is_totp_code(code) or not device.verify_token(code.strip()):
+    if device.pk is not None or device.user_id != user.pk:
+        raise ValueError("otp_enrol takes the unsaved device being enrolled")
+    if not otp.is_totp_code(code):
         return None
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not totp.verify(int(code.strip()), device.tolerance):
+        return None
+    TOTPDevice.objects.filter(user=user).delete()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.last_t = totp.t()
+    device.save()
     plain = _new_recovery_codes(user)
     audit_log(
         actor=user,

@@ -46,10 +46,20 @@ def totp_for_key(hex_key: str):
     return pyotp.TOTP(secret)
 
 
+def enrolling_device(user, secret: str):
+    """The device being enrolled as the person's app knows it: built from the secret the setup
+    page shows (nothing is stored until the first code confirms it)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(secret.replace(" ", "")).hex()
+    return TOTPDevice(user=user, key=key, confirmed=False)
+
+
 def totp_code(device, *, wait: bool = True) -> str:
     """The code for the time step closest to now that the device will still accept (it
     refuses a step it has seen). With ``wait`` it sleeps into the next step if none is left."""
-    device.refresh_from_db()
+    if device.pk is not None:
+        device.refresh_from_db()
     totp = totp_for_key(device.key)
     while True:
         now = int((time.time() - device.t0) // device.step) + device.drift

@@ -134,12 +134,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/second_factor.html", {"form": form, "account": user})
 
 
-def _setup_device(request: HttpRequest, user: User, device_id) -> TOTPDevice:
-    device = None
-    if device_id:
-        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=otp.TOTP_DEVICE_NAME, confirmed=False)
+def _setup_device(request: HttpRequest, user: User, key) -> TOTPDevice:
+    """The device being enrolled, not yet saved: its key waits in the session until the
+    first code confirms it, so that nothing is written for an enrolment not completed."""
+    device = TOTPDevice(user=user, name=otp.TOTP_DEVICE_NAME, confirmed=False)
+    if isinstance(key, str) and len(key) == len(device.key):
+        device.key = key
     return device
 
 
@@ -153,17 +153,17 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if otp.has_second_factor(user):
         return redirect("accounts:two_factor" if logged_in else "accounts:second_factor")
-    session_key = "accounts_setup_device"
-    device_id = (
+    session_key = "accounts_setup_key"
+    key = (
         request.session.get(session_key)
         if logged_in
-        else (login_flow.pending_data(request) or {}).get("setup_device")
+        else (login_flow.pending_data(request) or {}).get("setup_key")
     )
-    device = _setup_device(request, user, device_id)
+    device = _setup_device(request, user, key)
     if logged_in:
-        request.session[session_key] = device.pk
+        request.session[session_key] = device.key
     else:
-        login_flow.pending_update(request, setup_device=device.pk)
+        login_flow.pending_update(request, setup_key=device.key)
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         recovery = services.otp_enrol(

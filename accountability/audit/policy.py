@@ -83,6 +83,8 @@ CASE_CONTENT = TargetPolicy()
 
 POLICIES: dict[str, TargetPolicy] = {
     "accounts.user": ADMINISTRATIVE,
+    "accounts.accountrequest": ADMINISTRATIVE,
+    "jobs.job": TargetPolicy(clear_keys=frozenset({"code"}), clear_label=True),
     "accounts.securitypolicy": ADMINISTRATIVE,
     "audit.log": ADMINISTRATIVE,
     "audit.anchor": ADMINISTRATIVE,

@@ -320,12 +320,13 @@ class OwnSecondFactorPageTests(PersonasTestCase):
         counts as verified from then on."""
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from accountability.accounts.testing import totp_code
+        from accountability.accounts.testing import enrolling_device, totp_code
 
         self.client.force_login(self.leader)
         setup = reverse("accounts:second_factor_setup")
-        self.client.get(setup)
-        device = TOTPDevice.objects.get(user=self.leader)
+        page = self.client.get(setup)
+        self.assertFalse(TOTPDevice.objects.filter(user=self.leader).exists())
+        device = enrolling_device(self.leader, page.context["secret"])
         response = self.client.post(setup, {"code": totp_code(device)})
         self.assertEqual(len(response.context["codes"]), 10)
         self.assertEqual(self.client.get(reverse("cases:queue")).status_code, 200)

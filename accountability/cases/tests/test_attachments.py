@@ -20,8 +20,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
-from accountability.audit.services import seal_value
 from accountability.audit.selectors import audit_chain_verify
+from accountability.audit.services import seal_value
 from accountability.cases import files, services
 from accountability.cases.models import Attachment, Evidence
 from accountability.cases.tests.factories import Flow, ago

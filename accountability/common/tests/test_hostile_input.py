@@ -22,8 +22,10 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages import constants as message_levels
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
+from django.forms import BaseForm
 from django.test import TestCase, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT
 from django.urls import Resolver404, resolve
@@ -347,7 +349,7 @@ class HostileInputTests(PersonasMixin, TestCase):
                 response = self.client.post(form.action, data)
         what = f"{form.method.upper()} {form.action} as {form.user.username} with {family}"
         self.check(response, what)
-        refused = response.status_code != 302
+        refused = self.refused(response)
         if form.method == "post" and refused:
             # A statement in a transaction that rolled back wrote nothing: compare the rows.
             written = {
@@ -359,6 +361,21 @@ class HostileInputTests(PersonasMixin, TestCase):
             if written:
                 self.failures.append(f"{what}: refused but wrote {sorted(written)}")
         return response
+
+    @staticmethod
+    def refused(response) -> bool:
+        """A refusal is an error status, the form shown again with its errors, or an error
+        message. A page that shows a one-time secret answers the accepted POST itself (200,
+        so that the secret is never stored for a redirect): that is an acceptance."""
+        if response.status_code == 302:
+            return False
+        if response.status_code >= 400:
+            return True
+        values = [v for context in (response.context or []) for v in context.flatten().values()]
+        if any(isinstance(v, BaseForm) and v.errors for v in values):
+            return True
+        notes = response.context.get("messages", []) if response.context else []
+        return any(note.level >= message_levels.ERROR for note in notes)
 
     @staticmethod
     def row_counts(tables: list[str] | None = None) -> dict[str, int]:

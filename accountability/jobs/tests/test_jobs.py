@@ -16,9 +16,10 @@ from accountability.jobs.models import Job
 from accountability.jobs.testing import clear_queue, queued_count, run_jobs
 from accountability.jobs.tests import handlers
 
-#: The job page's queries: the session and the user, the job, and the session saved again
-#: (SESSION_SAVE_EVERY_REQUEST, in a savepoint); none depends on how many jobs there are.
-PAGE_QUERIES = 6
+#: The job page's queries: the session, the user and their second-factor device, the job, and
+#: the session saved again (SESSION_SAVE_EVERY_REQUEST, in a savepoint); none depends on how
+#: many jobs there are.
+PAGE_QUERIES = 7
 
 
 class QueueTestCase(PersonasMixin, TestCase):
