@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import rulebook
+from accountability.assessment.current import version_in_force
 from accountability.cases import access
 from accountability.cases.models import (
     Appeal,
@@ -45,7 +46,7 @@ DATE_FORMAT = "%Y-%m-%d"
 
 
 def _version() -> Any:
-    return rulebook.load().version_at(timezone.localdate())
+    return version_in_force(timezone.localdate())
 
 
 def circumstance_choices() -> list[tuple[int, str]]:
