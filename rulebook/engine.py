@@ -49,7 +49,7 @@ def assess(facts: Facts, *, rulebook: Rulebook | None = None, explain: bool = Tr
     heavier = bool(facts.heavier) or count >= rules.repeat_threshold
     adjustments = rules.adjustments[bool(facts.lighter), heavier]
     reduced = tier.reduced if facts.lighter else ()
-    # 第十六条: 15 days from receipt, by the official calendar.
+    # 第十六条: the appeal period from receipt (15 days), by the official calendar.
     deadline = appeal.appeal_deadline(rules, facts, book.calendar)
     # 第十七条: what the measures imposed cost afterwards.
     found = restrictions.restrictions(rules, facts)
