@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from rulebook.calendar import HolidayCalendar
 from rulebook.dates import add_months
 from rulebook.model import Facts, Restriction
-from rulebook.versions import Period, RulebookVersion
+from rulebook.versions import Kind, Period, RulebookVersion
 
 ONE_DAY = timedelta(days=1)
 
@@ -101,7 +101,7 @@ def _dates(period: Period, decided: date) -> tuple[date, date] | None:
     return None
 
 
-def _restriction(kind, start: date, until: date, period: Period) -> Restriction:  # type: ignore[no-untyped-def]
+def _restriction(kind: Kind, start: date, until: date, period: Period) -> Restriction:
     return Restriction(
         kind=kind.name,
         label=kind.label,

@@ -447,10 +447,6 @@ class Rulebook:
             )
         return self.versions[index]
 
-    def with_calendar(self, calendar: HolidayCalendar) -> Rulebook:
-        """The same versions (their compiled tables reused) with another calendar."""
-        return Rulebook(self.versions, calendar)
-
 
 def load(
     extra_schedules: Iterable[YearSchedule] = (),
