@@ -15,12 +15,14 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 def add_months(day: date, months: int) -> date:
     """The corresponding day `months` later (or earlier), clamped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    last = _MONTH_DAYS[month - 1]
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        last = 29
-    return date(year, month, day.day if day.day <= last else last)
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month, dom = day.year + years, month0 + 1, day.day
+    if dom > 28:  # only the last days of a month may have no corresponding day
+        last = _MONTH_DAYS[month0]
+        if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+            last = 29
+        dom = min(dom, last)
+    return date(year, month, dom)
 
 
 def zh(day: date) -> str:

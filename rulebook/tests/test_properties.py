@@ -211,3 +211,16 @@ def test_the_fast_path_gives_the_explained_result(f: Facts) -> None:
     )
     # told when asked, the fast result says what the explained one said
     assert fast.to_dict() == explained.to_dict()
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.integers(-60, 60))
+def test_months_end_on_the_corresponding_day_or_the_months_last(day: date, months: int) -> None:
+    """民法典 art 202, read with the standard library's calendar."""
+    import calendar
+
+    from rulebook.dates import add_months
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    expected = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    assert add_months(day, months) == expected
