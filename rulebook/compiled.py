@@ -73,7 +73,8 @@ class Rules:
     repeat_threshold: int
     appeal_days: int
     catalogue: frozenset[str]
-    #: measure → the periods it restricts by (none with months = 0), in the order of the kinds.
+    #: Every measure of the catalogue → the periods it restricts by (none with months = 0),
+    #: in the order of the kinds; () for a measure that costs nothing afterwards.
     periods: Mapping[str, tuple[PeriodRule, ...]]
 
 
@@ -106,15 +107,13 @@ def compile_rules(version: RulebookVersion) -> Rules:
         repeat_threshold=version.repeat_threshold,
         appeal_days=version.appeal_days,
         catalogue=frozenset(version.catalogue),
-        periods={
-            measure: tuple(
-                _period_rule(p, version.kinds[p.kind])
-                for p in sorted(periods, key=lambda p: version.kinds[p.kind].order)
-                if p.months != 0
-            )
-            for measure, periods in version.periods.items()
-        },
+        periods={measure: _period_rules(version, measure) for measure in version.catalogue},
     )
+
+
+def _period_rules(version: RulebookVersion, measure: str) -> tuple[PeriodRule, ...]:
+    periods = sorted(version.periods.get(measure, ()), key=lambda p: version.kinds[p.kind].order)
+    return tuple(_period_rule(p, version.kinds[p.kind]) for p in periods if p.months != 0)
 
 
 def _period_rule(period: Period, kind: Kind) -> PeriodRule:
