@@ -156,7 +156,7 @@ def _tell(trace: Trace, result: Assessment) -> Told:
     restrictions.explain_restrictions(result.restrictions, facts, story)
     return Told(
         explanation=tuple(story.explanation),
-        citations=tuple(sorted(story.citations, key=regulation.sort_key)),
+        citations=tuple(sorted(story.citations, key=regulation.SORT_KEYS.__getitem__)),
         interpretations=tuple(version.interpretations[k] for k in story.interpretations),
         warnings=tuple(story.warnings),
         version_reason=reason,
