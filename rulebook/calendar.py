@@ -6,6 +6,12 @@ in the year before. The shipped years come from the `chinesecalendar` package
 YearSchedule, e.g. from a JSON file) without upgrading anything. A date in a
 year with no schedule is still counted, by weekends alone, and the result says
 so: never a silent guess.
+
+Each calendar compiles, once, a table of the first working day on or after
+every day from 1 January of its first year to 31 December of TABLE_LAST_YEAR
+(or later, to cover its last scheduled year): the last day of a period is then
+one lookup (`last_day`). `deadline` counts the same days one by one and says
+which were skipped, for the explanation.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ _HOLIDAY_NAMES_ZH = {
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 PACKAGE_SOURCE = "chinesecalendar 1.11.0(国务院办公厅历年部分节假日安排的通知)"
+TABLE_LAST_YEAR = 2100
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,26 @@ class HolidayCalendar:
         self._names: dict[date, str] = {}
         for s in self.schedules.values():
             self._names.update(s.names)
+        self._base, self._next_working = self._compile()
+
+    def _compile(self) -> tuple[int, tuple[date, ...]]:
+        """The first working day on or after each day of the table's range, by ordinal."""
+        first_year = min(self.schedules, default=2000)
+        last_year = max(TABLE_LAST_YEAR, *self.schedules) if self.schedules else TABLE_LAST_YEAR
+        first, last = date(first_year, 1, 1), date(last_year, 12, 31)
+        day = last
+        while not self.is_working_day(day):  # the table's last entry is a working day
+            day += _ONE_DAY
+        following = day
+        table: list[date] = []
+        day = last
+        while day >= first:
+            if self.is_working_day(day):
+                following = day
+            table.append(following)
+            day -= _ONE_DAY
+        table.reverse()
+        return first.toordinal(), tuple(table)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -98,8 +126,24 @@ class HolidayCalendar:
             return self._names.get(day, "法定节假日")
         return "休息日"
 
+    def next_working_day(self, day: date) -> date:
+        index = day.toordinal() - self._base
+        if 0 <= index < len(self._next_working):
+            return self._next_working[index]
+        while not self.is_working_day(day):
+            day += _ONE_DAY
+        return day
+
+    def last_day(self, start: date, days: int) -> date:
+        """The last day of a period of `days` days counted from the day after `start`."""
+        index = start.toordinal() + days - self._base
+        if 0 <= index < len(self._next_working):
+            return self._next_working[index]
+        return self.next_working_day(start + timedelta(days=days))
+
     def deadline(self, start: date, days: int) -> Deadline:
-        """Last day of a period of `days` days counted from the day after `start`."""
+        """Last day of a period of `days` days counted from the day after `start`, with the
+        rest days it skipped and the years it crossed that have no schedule."""
         nominal = start + timedelta(days=days)
         day = nominal
         skipped: list[tuple[date, str]] = []

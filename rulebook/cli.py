@@ -111,6 +111,11 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             count = len(report.problems)
             out.write(f"{report.version}: 检查组合 {report.combinations} 种,问题 {count} 个\n")
+            if report.inherits:
+                out.write(
+                    f"  继承 {report.inherits},本版本列明:{'、'.join(report.stated)};"
+                    "合并后的规则表已全部检查\n"
+                )
         for problem in report.problems[:50]:
             out.write(f"  - {problem}\n")
         failed = failed or bool(report.problems)

@@ -6,24 +6,25 @@ month, or on that month's last day where there is no corresponding day.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-@lru_cache(maxsize=65536)
 def add_months(day: date, months: int) -> date:
     """The corresponding day `months` later (or earlier), clamped to the month's end."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month, dom = day.year + years, month0 + 1, day.day
+    if dom > 28:  # only the last days of a month may have no corresponding day
+        last = _MONTH_DAYS[month0]
+        if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+            last = 29
+        dom = min(dom, last)
+    return date(year, month, dom)
 
 
-@lru_cache(maxsize=65536)
 def zh(day: date) -> str:
     """2026年10月8日"""
     return f"{day.year}年{day.month}月{day.day}日"

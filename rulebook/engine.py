@@ -1,290 +1,164 @@
 """assess(): the facts of one person's case → the rulebook's result, explained.
 
-The steps follow the regulation's order: which version (第十九条), who and what
-(第五条, 第八条), the tier (第十条), the factors (第十四条, 第十五条), the appeal
-period (第十六条) and the restrictions (第十七条).
+assess() reads as the regulation does: which version (第十九条), who and what
+(第五条至第八条), the tier (第十条), the factors (第十四条, 第十五条), the appeal
+period (第十六条) and the restrictions (第十七条). Each step asks its rule
+module; the rules look their answers up in the version's compiled tables
+(rulebook.compiled), built once per version.
+
+The outcome is computed at once; the explanation is told from a compact trace
+(Trace: the versions, the facts, the tier) when it is first asked for, walking
+the same steps in the same order. assess(..., explain=False) leaves it untold,
+for batches that need only the outcome; assess() tells it before returning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from itertools import chain
-from typing import Any, TypeVar
+from typing import Any
 
 from rulebook import regulation
+from rulebook.calendar import HolidayCalendar
+from rulebook.compiled import Rules, TierRule
 from rulebook.dates import china_today, zh
 from rulebook.errors import RulebookError
-from rulebook.model import Assessment, Facts, Part, Restriction, Trace
+from rulebook.model import Assessment, Facts, Narrative, Told
 from rulebook.rules import appeal, factors, restrictions, subject, tiers
 from rulebook.rules import versions as choice
-from rulebook.versions import Interpretation, Rulebook, RulebookVersion, Tier, load
-
-_T = TypeVar("_T")
+from rulebook.versions import Rulebook, RulebookVersion, load
 
 
-@dataclass(frozen=True, slots=True)
-class _Static:
-    """What follows from the facts without their dates: subject, tier, factors."""
+def assess(facts: Facts, *, rulebook: Rulebook | None = None, explain: bool = True) -> Assessment:
+    """The rulebook's result for one person, with the articles and readings it used.
 
-    tier: Tier
-    heaviest_rank: int
-    reduced: tuple[str, ...]
-    lighter: bool
-    heavier: bool
-    part: Part
-
-
-@dataclass(slots=True)
-class _Draft:
-    version: RulebookVersion
-    tier: str
-    tier_rank: int
-    heaviest_rank: int
-    measure_count: int
-    measures: tuple[str, ...]
-    adjustments: tuple[str, ...]
-    reduced: tuple[str, ...]
-    count: int
-    deadline: date | None
-    restrictions: tuple[Restriction, ...]
-    parts: tuple[Part, ...]
-    shape: tuple[object, ...]
-
-
-def _static(version: RulebookVersion, facts: Facts) -> _Static:
-    subject.check_subject(version, facts)
-    tiers.check_severity(version, facts)
-    factors.check_factors(version, facts)
-    trace = Trace()
-    subject.explain_subject(version, facts, trace)
-    tier = tiers.applicable_tier(version, facts)
-    tiers.explain_tier(version, facts, tier, trace)
-    reduced = factors.explain_lighter(version, facts, tier, trace)
-    heavier = factors.explain_heavier(version, facts, tier, trace)
-    return _Static(
-        tier=tier,
-        heaviest_rank=max(version.catalogue[m].rank for m in tier.measures),
-        reduced=reduced,
-        lighter=bool(facts.lighter),
-        heavier=heavier,
-        part=trace.freeze(),
-    )
-
-
-def _repeat(version: RulebookVersion, facts: Facts, count: int) -> tuple[bool, Part]:
-    trace = Trace()
-    applies = factors.explain_repeat(version, facts, count, trace)
-    return applies, trace.freeze()
-
-
-def _both() -> Part:
-    trace = Trace()
-    factors.explain_both(trace)
-    return trace.freeze()
-
-
-def _appeal(version: RulebookVersion, facts: Facts, book: Rulebook) -> tuple[date | None, Part]:
-    trace = Trace()
-    deadline = appeal.appeal_deadline(version, facts, book.calendar, trace)
-    return deadline, trace.freeze()
-
-
-def _measure_notes(version: RulebookVersion, facts: Facts, static: _Static) -> Part:
-    trace = Trace()
-    open_measures = static.tier.measures + static.reduced
-    restrictions.explain_measures(version, facts, static.tier, open_measures, trace)
-    return trace.freeze()
-
-
-def _restrictions(version: RulebookVersion, facts: Facts) -> tuple[tuple[Restriction, ...], Part]:
-    trace = Trace()
-    found = restrictions.restrictions(version, facts, trace)
-    return found, trace.freeze()
-
-
-_LIMIT = 200_000
-
-
-class _Memo:
-    """Results of the pure parts of an assessment, per rulebook (its data never changes).
-
-    Every rule is a pure function of its input, so a part computed once is
-    reused; a table is emptied when it grows past _LIMIT entries.
+    With explain=False the explanation is told only when asked for (the outcome is the same).
     """
-
-    def __init__(self) -> None:
-        self.static: dict[tuple[object, ...], _Static] = {}
-        self.repeat: dict[tuple[object, ...], tuple[bool, Part]] = {}
-        self.appeal: dict[tuple[object, ...], tuple[date | None, Part]] = {}
-        self.notes: dict[tuple[object, ...], Part] = {}
-        self.restrictions: dict[tuple[object, ...], tuple[tuple[Restriction, ...], Part]] = {}
-        self.meta: dict[tuple[object, ...], tuple[tuple[str, ...], tuple[Interpretation, ...]]] = {}
-        self.reasons: dict[tuple[object, ...], str] = {}
-        self.both = _both()
-
-    @staticmethod
-    def room(table: dict[tuple[object, ...], _T]) -> dict[tuple[object, ...], _T]:
-        if len(table) >= _LIMIT:
-            table.clear()
-        return table
-
-
-def _memo(book: Rulebook) -> _Memo:
-    memo = book.memo
-    if memo is None or not isinstance(memo, _Memo):
-        memo = book.memo = _Memo()
-    return memo
-
-
-def _evaluate(version: RulebookVersion, facts: Facts, book: Rulebook, memo: _Memo) -> _Draft:
-    key = (
-        version.id,
-        facts.role,
-        facts.circumstance,
-        facts.conditions,
-        facts.severity,
-        facts.violates_discipline,
-        facts.lighter,
-        facts.heavier,
-    )
-    static = memo.static.get(key)
-    if static is None:
-        static = memo.room(memo.static)[key] = _static(version, facts)
-    if facts.earlier_decisions:
-        factors.check_earlier(facts)
-    if facts.received_on is not None:
-        appeal.check_receipt(facts)
-    if facts.imposed:
-        restrictions.check_imposed(version, facts)
-
-    parts = [static.part]
-    count = factors.accountable_in_year(version, facts)
-    heavier = static.heavier
-    if facts.earlier_decisions:
-        rkey = (version.id, facts.decided_on, count)
-        repeat = memo.repeat.get(rkey)
-        if repeat is None:
-            repeat = memo.room(memo.repeat)[rkey] = _repeat(version, facts, count)
-        heavier = heavier or repeat[0]
-        parts.append(repeat[1])
-    if static.lighter and heavier:
-        parts.append(memo.both)
-    adjusted = ("从轻或者减轻",) if static.lighter else ()
-    if heavier:
-        adjusted = (*adjusted, "从重")
-
-    deadline: date | None = None
-    if facts.received_on is not None:
-        akey = (version.id, facts.received_on)
-        cached = memo.appeal.get(akey)
-        if cached is None:
-            cached = memo.room(memo.appeal)[akey] = _appeal(version, facts, book)
-        deadline = cached[0]
-        parts.append(cached[1])
-
-    found: tuple[Restriction, ...] = ()
-    if facts.imposed:
-        nkey = (
-            version.id,
-            static.tier.name,
-            facts.violates_discipline,
-            static.reduced,
-            facts.imposed,
-        )
-        notes = memo.notes.get(nkey)
-        if notes is None:
-            notes = memo.room(memo.notes)[nkey] = _measure_notes(version, facts, static)
-        parts.append(notes)
-        ikey = (version.id, facts.imposed, facts.decided_on)
-        hit = memo.restrictions.get(ikey)
-        if hit is None:
-            hit = memo.room(memo.restrictions)[ikey] = _restrictions(version, facts)
-        found = hit[0]
-        parts.append(hit[1])
-
-    tier = static.tier
-    return _Draft(
-        version=version,
-        tier=tier.name,
-        tier_rank=tier.rank,
-        heaviest_rank=static.heaviest_rank,
-        measure_count=len(tier.measures),
-        measures=tier.measures,
-        adjustments=adjusted,
-        reduced=static.reduced,
-        count=count,
-        deadline=deadline,
-        restrictions=found,
-        parts=tuple(parts),
-        # What the citations and interpretations depend on: the parts present and their keys.
-        shape=(version.id, *(part.signature for part in parts)),
-    )
-
-
-def assess(facts: Facts, *, rulebook: Rulebook | None = None) -> Assessment:
-    """The rulebook's result for one person, with the articles and readings it used."""
     book = rulebook or load()
-    memo = _memo(book)
-    decided_on = facts.decided_on
-    conduct_day = facts.conduct_date
-    if conduct_day > decided_on:
-        raise RulebookError(
-            "occurred_on",
-            f"行为发生日期{zh(conduct_day)}晚于决定日期{zh(decided_on)}",
-        )
-    new = book.version_at(decided_on)
-    # Without a date of conduct, the decision's version is the conduct's too.
-    old = new if facts.occurred_on is None else book.version_at(conduct_day, field="occurred_on")
-    if old is new:
-        draft = _evaluate(old, facts, book, memo)
-    else:
-        draft_old = _evaluate(old, facts, book, memo)
-        try:
-            draft_new: _Draft | None = _evaluate(new, facts, book, memo)
-        except RulebookError:
-            draft_new = None
-        lighter = draft_new is not None and choice.severity_key(draft_new) < choice.severity_key(
-            draft_old
-        )
-        draft = draft_new if lighter and draft_new is not None else draft_old
-    version = draft.version
-    reason_key = (version.id, old.id, new.id, facts.occurred_on, facts.decided_on)
-    reason = memo.reasons.get(reason_key)
-    if reason is None:
-        conduct, decided = zh(conduct_day), zh(facts.decided_on)
-        if old is new:
-            given = conduct if facts.occurred_on else None
-            reason = choice.same_version_reason(old, given, decided)
-        else:
-            reason = choice.choice_reason(version, old, new, conduct, decided)
-        memo.room(memo.reasons)[reason_key] = reason
-    parts = draft.parts
-    meta = memo.meta.get(draft.shape)
-    if meta is None:
-        cited = {version.ref, *(ref for p in parts for ref in p.citations)}
-        keys = dict.fromkeys(("version_choice", *(k for p in parts for k in p.interpretations)))
-        meta = memo.room(memo.meta)[draft.shape] = (
-            tuple(sorted(cited, key=regulation.sort_key)),
-            tuple(version.interpretations[k] for k in keys),
-        )
-    citations, readings = meta
-    explanation = (reason, *chain.from_iterable(part.explanation for part in parts))
-    warnings = tuple(chain.from_iterable(part.warnings for part in parts))
-    return Assessment(
-        rulebook=version.id,
-        tier=draft.tier,
-        measures=draft.measures,
-        adjustments=draft.adjustments,
-        reduced_measures=draft.reduced,
-        accountable_in_year=draft.count,
-        citations=citations,
-        appeal_deadline=draft.deadline,
-        restrictions=draft.restrictions,
-        interpretations=readings,
-        explanation=explanation,
-        warnings=warnings,
+    # 第十九条: the version in force at the conduct, or the one at the decision if lighter.
+    old, new = _versions_in_force(book, facts)
+    version = old if old is new else _lighter_of(old, new, facts)
+    rules = version.rules
+    # 第五条至第八条: a subject of 第五条, in a circumstance of 第八条.
+    subject.check_subject(rules, facts)
+    # 第十条: the tier of the severity (构成违纪: at least 严重) and its measures.
+    tier = tiers.tier_rule(rules, facts)
+    # 第十四条: lighter (减轻 opens the tier below); 第十五条: heavier, item (一) by the count.
+    factors.check_factors(rules, facts)
+    count = factors.accountable_in_year(rules, facts)
+    heavier = bool(facts.heavier) or count >= rules.repeat_threshold
+    adjustments = rules.adjustments[bool(facts.lighter), heavier]
+    reduced = tier.reduced if facts.lighter else ()
+    # 第十六条: the appeal period from receipt (15 days), by the official calendar.
+    deadline = appeal.appeal_deadline(rules, facts, book.calendar)
+    # 第十七条: what the measures imposed cost afterwards.
+    found = restrictions.restrictions(rules, facts)
+    result = Assessment(
+        version.id,
+        tier.name,
+        tier.measures,
+        adjustments,
+        reduced,
+        count,
+        deadline,
+        found,
+        Trace(book.calendar, old, new, version, facts, tier),
+    )
+    if explain:
+        result.trace.tell(result)
+    return result
+
+
+def assess_many(
+    batch: Iterable[Facts], *, rulebook: Rulebook | None = None, explain: bool = False
+) -> Iterator[Assessment]:
+    """assess() over a batch (say, every stored decision under a draft version), untold."""
+    book = rulebook or load()
+    for facts in batch:
+        yield assess(facts, rulebook=book, explain=explain)
+
+
+def _versions_in_force(book: Rulebook, facts: Facts) -> tuple[RulebookVersion, RulebookVersion]:
+    """The versions in force at the conduct and at the decision."""
+    occurred, decided = facts.occurred_on, facts.decided_on
+    if occurred is not None and occurred > decided:
+        raise RulebookError("occurred_on", f"行为发生日期{zh(occurred)}晚于决定日期{zh(decided)}")
+    new = book.version_at(decided)
+    if occurred is None:  # without a date of conduct, the decision's version is the conduct's
+        return new, new
+    return book.version_at(occurred, field="occurred_on"), new
+
+
+def _lighter_of(old: RulebookVersion, new: RulebookVersion, facts: Facts) -> RulebookVersion:
+    """从旧兼从轻: the facts must be valid under the old version; the new one applies if it can
+    assess them and is lighter."""
+    old_key = _severity_key(old.rules, facts)
+    try:
+        new_key: tuple[int, int, int] | None = _severity_key(new.rules, facts)
+    except RulebookError:
+        new_key = None
+    return choice.lighter_version(old, new, old_key, new_key)
+
+
+def _severity_key(rules: Rules, facts: Facts) -> tuple[int, int, int]:
+    subject.check_subject(rules, facts)
+    key = tiers.tier_rule(rules, facts).severity_key
+    factors.check_factors(rules, facts)
+    factors.check_earlier(facts)
+    restrictions.check_imposed(rules, facts)
+    return key
+
+
+class Trace:
+    """What assess() found, enough to tell why: the versions, the facts and the tier."""
+
+    __slots__ = ("_told", "calendar", "facts", "new", "old", "tier", "version")
+
+    def __init__(
+        self,
+        calendar: HolidayCalendar,
+        old: RulebookVersion,
+        new: RulebookVersion,
+        version: RulebookVersion,
+        facts: Facts,
+        tier: TierRule,
+    ) -> None:
+        self.calendar = calendar
+        self.old = old
+        self.new = new
+        self.version = version
+        self.facts = facts
+        self.tier = tier
+        self._told: Told | None = None
+
+    def tell(self, result: Assessment) -> Told:
+        """The explanation, step by step in the order of assess(), told once."""
+        if self._told is None:
+            self._told = _tell(self, result)
+        return self._told
+
+
+def _tell(trace: Trace, result: Assessment) -> Told:
+    version, facts, tier = trace.version, trace.facts, trace.tier.tier
+    story = Narrative()
+    reason = choice.reason(version, trace.old, trace.new, facts)
+    story.step(reason, version.ref, interpretations=("version_choice",))
+    subject.explain_subject(version, facts, story)
+    tiers.explain_tier(version, facts, tier, story)
+    factors.explain_lighter(version, facts, tier, story)
+    factors.explain_heavier(version, facts, tier, story)
+    repeat = factors.explain_repeat(version, facts, result.accountable_in_year, story)
+    if facts.lighter and (facts.heavier or repeat):
+        factors.explain_both(story)
+    appeal.explain_appeal(version, facts, result.appeal_deadline, trace.calendar, story)
+    open_measures = tier.measures + result.reduced_measures
+    restrictions.explain_measures(version, facts, tier, open_measures, story)
+    restrictions.explain_restrictions(result.restrictions, facts, story)
+    return Told(
+        explanation=tuple(story.explanation),
+        citations=tuple(sorted(story.citations, key=regulation.SORT_KEYS.__getitem__)),
+        interpretations=tuple(version.interpretations[k] for k in story.interpretations),
+        warnings=tuple(story.warnings),
         version_reason=reason,
     )
 

@@ -1,12 +1,20 @@
-"""What goes into an assessment (Facts) and what comes out (Assessment)."""
+"""What goes into an assessment (Facts) and what comes out (Assessment).
+
+An Assessment holds the outcome (tier, measures, adjustments, the count within
+one year, the appeal deadline, the restrictions) and a compact trace of what
+the rules found. Its explanation, citations, interpretations and warnings are
+told from that trace the first time they are asked for, so that a batch that
+needs only the outcome never renders a sentence (assess(..., explain=False)).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from rulebook.versions import Interpretation
+if TYPE_CHECKING:
+    from rulebook.versions import Interpretation
 
 
 class Facts(NamedTuple):
@@ -31,15 +39,28 @@ class Facts(NamedTuple):
 
 
 class Restriction(NamedTuple):
+    """One restriction after a measure (第十七条): its kind, its period and its source.
+
+    `kind` is a stable machine name (restrictions.toml [[kind]]); `label` says it in the
+    source's words; `bars` tells whether it bars a promotion, an award, both or neither;
+    the restriction runs from `start` to `until`, both days included.
+    """
+
     kind: str
-    until: date
+    label: str
+    bars: tuple[str, ...]
     basis: str
     measure: str
     certainty: str
+    start: date
+    until: date
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "label": self.label,
+            "bars": list(self.bars),
+            "start": self.start.isoformat(),
             "until": self.until.isoformat(),
             "basis": self.basis,
             "measure": self.measure,
@@ -48,8 +69,8 @@ class Restriction(NamedTuple):
 
 
 @dataclass(slots=True)
-class Trace:
-    """The steps of an assessment: sentences, the articles and interpretations used."""
+class Narrative:
+    """An explanation being told: sentences, the articles and interpretations they use."""
 
     explanation: list[str] = field(default_factory=list)
     citations: dict[str, None] = field(default_factory=dict)
@@ -63,31 +84,22 @@ class Trace:
         for key in interpretations:
             self.interpretations[key] = None
 
-    def freeze(self) -> Part:
-        refs = (tuple(self.citations), tuple(self.interpretations))
-        return Part(
-            tuple(self.explanation),
-            refs[0],
-            refs[1],
-            tuple(self.warnings),
-            _SIGNATURES.setdefault(refs, len(_SIGNATURES)),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Part:
-    """A finished piece of a trace, kept for reuse: rules are pure functions of their input."""
+class Told:
+    """An assessment's explanation, as rendered."""
 
     explanation: tuple[str, ...]
     citations: tuple[str, ...]
-    interpretations: tuple[str, ...]
+    interpretations: tuple[Interpretation, ...]
     warnings: tuple[str, ...]
-    #: Parts with the same citations and interpretations share a signature.
-    signature: int = 0
+    version_reason: str
 
 
-# (citations, interpretations) → a small number; there are only a few hundred such pairs.
-_SIGNATURES: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+class Trace(Protocol):
+    """What the rules found, kept to tell the explanation later (rulebook.engine.Trace)."""
+
+    def tell(self, result: Assessment) -> Told: ...
 
 
 class Assessment(NamedTuple):
@@ -99,15 +111,40 @@ class Assessment(NamedTuple):
     adjustments: tuple[str, ...]
     reduced_measures: tuple[str, ...]
     accountable_in_year: int
-    citations: tuple[str, ...]
     appeal_deadline: date | None
     restrictions: tuple[Restriction, ...]
-    interpretations: tuple[Interpretation, ...]
-    explanation: tuple[str, ...]
-    warnings: tuple[str, ...]
-    version_reason: str
+    trace: Trace
+
+    def outcome(self) -> tuple[Any, ...]:
+        """Everything but the explanation: what a batch compares and stores."""
+        return self[:-1]
+
+    @property
+    def told(self) -> Told:
+        return self.trace.tell(self)
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        return self.told.explanation
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return self.told.citations
+
+    @property
+    def interpretations(self) -> tuple[Interpretation, ...]:
+        return self.told.interpretations
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.told.warnings
+
+    @property
+    def version_reason(self) -> str:
+        return self.told.version_reason
 
     def to_dict(self) -> dict[str, Any]:
+        told = self.told
         return {
             "rulebook": self.rulebook,
             "tier": self.tier,
@@ -115,11 +152,11 @@ class Assessment(NamedTuple):
             "adjustments": list(self.adjustments),
             "reduced_measures": list(self.reduced_measures),
             "accountable_in_year": self.accountable_in_year,
-            "citations": list(self.citations),
+            "citations": list(told.citations),
             "appeal_deadline": self.appeal_deadline.isoformat() if self.appeal_deadline else None,
             "restrictions": [r.as_dict() for r in self.restrictions],
-            "interpretations": [dict(i.json) for i in self.interpretations],
-            "explanation": list(self.explanation),
-            "warnings": list(self.warnings),
-            "version_reason": self.version_reason,
+            "interpretations": [dict(i.json) for i in told.interpretations],
+            "explanation": list(told.explanation),
+            "warnings": list(told.warnings),
+            "version_reason": told.version_reason,
         }

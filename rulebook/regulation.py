@@ -117,12 +117,19 @@ def exists(ref: str) -> bool:
     return ref in _BY_REF
 
 
-def sort_key(ref: str) -> tuple[int, int]:
-    """Order references as the regulation does: 第八条第(三)项 after 第八条."""
-    target = lookup(ref)
+def _order(target: Article | Item) -> tuple[int, int]:
     if isinstance(target, Item):
         return (target.article, target.number)
     return (target.number, 0)
+
+
+# Every reference's place in the regulation, computed once.
+SORT_KEYS: dict[str, tuple[int, int]] = {ref: _order(target) for ref, target in _BY_REF.items()}
+
+
+def sort_key(ref: str) -> tuple[int, int]:
+    """Order references as the regulation does: 第八条第(三)项 after 第八条 (KeyError if none)."""
+    return SORT_KEYS[ref]
 
 
 def anchor(ref: str) -> str:

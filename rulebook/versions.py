@@ -3,25 +3,53 @@
 A version is a folder of TOML tables under tables/versions/<id>/ (version,
 subjects, measures, factors, restrictions, interpretations). Adding a revised
 county text is adding a folder and its tests, not changing code.
+
+A version may inherit from the one before (`inherits = "<id>"` in its
+version.toml): its folder then states only what it changes, and the tables are
+the parent's merged with those changes. Tables merge key by key; a list of
+entries ([[tier]], [[period]] …) merges entry by entry, each entry named by the
+fields of ENTRY_KEYS (a tier by its name, a period by its measure and kind);
+an entry with `removed = true` drops the parent's entry of that name; a list of
+plain values (a tier's measures) is replaced whole.
 """
 
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rulebook import regulation
 from rulebook.calendar import HolidayCalendar, YearSchedule, package_schedules
 from rulebook.dates import zh
 from rulebook.errors import RulebookError
 
+if TYPE_CHECKING:
+    from rulebook.compiled import Rules
+
 SHIPPED_VERSIONS = Path(str(resources.files("rulebook") / "tables" / "versions"))
+TABLES = ("version", "subjects", "measures", "factors", "restrictions", "interpretations")
+
+# The fields that name an entry in each list of tables (for inheriting versions).
+ENTRY_KEYS: Mapping[str, tuple[str, ...]] = {
+    "role": ("name",),
+    "circumstance": ("item",),
+    "measure": ("name",),
+    "tier": ("name",),
+    "item": ("item",),
+    "kind": ("name",),
+    "period": ("measure", "kind"),
+    "interpretation": ("key",),
+}
+
+# What a restriction kind can bar (a register asks "who is barred from promotion on D").
+BARS = ("promotion", "award")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +96,35 @@ class Tier:
 
 
 @dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of restriction in the words of its source, with a stable machine name."""
+
+    name: str
+    label: str
+    bars: tuple[str, ...]
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Period:
-    """How long a measure bars a kind of advancement (第十七条 and the higher rules)."""
+    """How long a measure restricts one kind of advancement (第十七条 and the higher rules).
+
+    The period starts on the day of the decision, or `from_months` months after it, or on
+    1 January after its year (`from_next_year`); it ends the day before the corresponding
+    day `months` months after the decision, or on 31 December of the `years`-th calendar
+    year counted from the year it starts in. `months = 0` states that the version sets no
+    period of that kind for the measure.
+    """
 
     measure: str
     kind: str
     certainty: str
     basis: str
     months: int | None = None
-    span: str | None = None
+    years: int | None = None
+    from_months: int = 0
+    from_next_year: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +154,7 @@ class RulebookVersion:
     appeal_days: int
     appeal_ref: str
     appeal_to: str
+    appeal_form: str
     role_info: Mapping[str, Role]
     condition_groups: Mapping[str, tuple[str, ...]]
     conditions_ref: str
@@ -113,18 +162,39 @@ class RulebookVersion:
     catalogue: Mapping[str, Measure]
     tiers: Mapping[str, Tier]
     discipline_floor: str
+    discipline_ref: str
     referral_tier: str
     lighter: Mapping[int, Factor]
     heavier: Mapping[int, Factor]
     lighter_ref: str
     heavier_ref: str
+    lighter_adjustment: str
+    heavier_adjustment: str
     repeat_item: int
     repeat_threshold: int
+    kinds: Mapping[str, Kind]
     periods: Mapping[str, tuple[Period, ...]]
     restrictions_ref: str
     restriction_tiers: frozenset[str]
     restriction_min_rank: int
     interpretations: Mapping[str, Interpretation]
+    #: The version this one inherits from, and the tables its own folder states.
+    inherits: str | None = None
+    stated: tuple[str, ...] = TABLES
+    #: The merged tables as read (what a version inheriting from this one starts from).
+    tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    _rules: Rules | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def rules(self) -> Rules:
+        """The tables compiled for assess(), once per version (on first use)."""
+        rules = self._rules
+        if rules is None:
+            from rulebook.compiled import compile_rules
+
+            rules = compile_rules(self)
+            object.__setattr__(self, "_rules", rules)
+        return rules
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -159,8 +229,10 @@ class RulebookVersion:
         return f"“{self.id}”({zh(self.effective_from)}起施行)"
 
 
-def _read(folder: Path, name: str) -> dict[str, Any]:
-    path = folder / f"{name}.toml"
+# --- reading and merging the tables ---------------------------------------------------------
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -168,81 +240,186 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
         raise RulebookError(None, f"规则版本数据无法读取:{path}:{exc}") from exc
 
 
-def load_version(folder: Path) -> RulebookVersion:
-    """One version from its folder of tables."""
-    meta = _read(folder, "version")
-    subjects = _read(folder, "subjects")
-    measures = _read(folder, "measures")
-    factors = _read(folder, "factors")
-    restrictions = _read(folder, "restrictions")
-    interpretations = _read(folder, "interpretations")
+def read_folder(folder: Path) -> dict[str, dict[str, Any]]:
+    """The tables a version's folder states (an inheriting folder may leave some out)."""
+    found = {}
+    for name in TABLES:
+        path = folder / f"{name}.toml"
+        if path.exists():
+            found[name] = _read(path)
+    return found
+
+
+def merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `change` applied (see the module docstring)."""
+    merged = dict(base)
+    for key, value in change.items():
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            merged[key] = merge(old, value)
+        elif key in ENTRY_KEYS and isinstance(value, list):
+            merged[key] = _merge_entries(old or [], value, ENTRY_KEYS[key])
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_entries(
+    base: list[dict[str, Any]], change: list[dict[str, Any]], keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    def name(entry: Mapping[str, Any]) -> tuple[Any, ...]:
+        try:
+            return tuple(entry[k] for k in keys)
+        except KeyError as exc:
+            raise RulebookError(None, f"继承版本的条目须写明 {'、'.join(keys)}:{entry!r}") from exc
+
+    entries = {name(e): dict(e) for e in base}
+    for entry in change:
+        key = name(entry)
+        if entry.get("removed") is True:
+            if entries.pop(key, None) is None:
+                raise RulebookError(None, f"继承版本要删除的条目不存在:{key!r}")
+        elif key in entries:
+            entries[key] = merge(entries[key], entry)
+        else:
+            entries[key] = dict(entry)
+    return list(entries.values())
+
+
+def load_version(folder: Path, *, parent: RulebookVersion | None = None) -> RulebookVersion:
+    """One version from its folder; with `parent`, the folder states only what it changes."""
+    stated = read_folder(folder)
+    inherits = stated.get("version", {}).get("inherits")
+    if inherits is not None and (parent is None or parent.id != inherits):
+        raise RulebookError(None, f"规则版本 {folder.name} 继承的版本“{inherits}”未载入")
+    if parent is not None and inherits is None:
+        raise RulebookError(None, f"规则版本 {folder.name} 未写明所继承的版本(inherits)")
+    if parent is None:
+        missing = [name for name in TABLES if name not in stated]
+        if missing:
+            raise RulebookError(None, f"规则版本 {folder.name} 缺少数据表:{'、'.join(missing)}")
+        tables = stated
+    else:
+        tables = {name: merge(parent.tables.get(name, {}), stated.get(name, {})) for name in TABLES}
+        tables["version"].pop("inherits", None)
     try:
-        conditions = dict(subjects["conditions"])
-        conditions_ref = conditions.pop("ref")
-        periods: dict[str, list[Period]] = {}
-        for p in restrictions.get("period", []):
-            periods.setdefault(p["measure"], []).append(Period(**p))
-        return RulebookVersion(
-            id=meta["id"],
-            title=meta["title"],
-            effective_from=meta["effective_from"],
-            ref=meta["ref"],
-            source=meta["source"],
-            assumption=meta.get("assumption", ""),
-            appeal_days=meta["appeal"]["days"],
-            appeal_ref=meta["appeal"]["ref"],
-            appeal_to=meta["appeal"]["to"],
-            role_info={r["name"]: Role(**r) for r in subjects["role"]},
-            condition_groups={k: tuple(v) for k, v in conditions.items()},
-            conditions_ref=conditions_ref,
-            circumstances={
-                c["item"]: Circumstance(text=_quote_or_empty(c["ref"]), **c)
-                for c in subjects["circumstance"]
-            },
-            catalogue={m["name"]: Measure(**m) for m in measures["measure"]},
-            tiers={
-                t["name"]: Tier(
-                    name=t["name"],
-                    rank=t["rank"],
-                    ref=t["ref"],
-                    measures=tuple(t["measures"]),
-                    required=tuple(t.get("required", ())),
-                )
-                for t in sorted(measures["tier"], key=lambda t: t["rank"])
-            },
-            discipline_floor=measures["rules"]["discipline_floor"],
-            referral_tier=measures["rules"]["referral_tier"],
-            lighter={f["item"]: Factor(**f) for f in factors["lighter"]["item"]},
-            heavier={f["item"]: Factor(**f) for f in factors["heavier"]["item"]},
-            lighter_ref=factors["lighter"]["ref"],
-            heavier_ref=factors["heavier"]["ref"],
-            repeat_item=factors["heavier"]["repeat_item"],
-            repeat_threshold=factors["heavier"]["repeat_threshold"],
-            periods={k: tuple(v) for k, v in periods.items()},
-            restrictions_ref=restrictions["rules"]["ref"],
-            restriction_tiers=frozenset(restrictions["rules"]["tiers"]),
-            restriction_min_rank=restrictions["rules"]["min_rank"],
-            interpretations={
-                i["key"]: Interpretation(
-                    key=i["key"],
-                    title=i["title"],
-                    ref=i["ref"],
-                    text=i["text"],
-                    value=i.get("value", {}),
-                )
-                for i in interpretations["interpretation"]
-            },
-        )
-    except (KeyError, TypeError) as exc:
+        return _version(tables, inherits=inherits, stated=tuple(n for n in TABLES if n in stated))
+    except (KeyError, TypeError, ValueError) as exc:
         raise RulebookError(None, f"规则版本 {folder.name} 的数据不完整:{exc!r}") from exc
+
+
+def _version(
+    tables: Mapping[str, Mapping[str, Any]], *, inherits: str | None, stated: tuple[str, ...]
+) -> RulebookVersion:
+    meta, subjects, measures = tables["version"], tables["subjects"], tables["measures"]
+    factors, restrictions = tables["factors"], tables["restrictions"]
+    conditions = dict(subjects["conditions"])
+    conditions_ref = conditions.pop("ref")
+    kinds = {
+        k["name"]: Kind(name=k["name"], label=k["label"], bars=tuple(k["bars"]), order=order)
+        for order, k in enumerate(restrictions["kind"])
+    }
+    periods: dict[str, list[Period]] = {}
+    for p in restrictions.get("period", []):
+        kind = kinds.get(p["kind"])
+        label = kind.label if kind else ""
+        periods.setdefault(p["measure"], []).append(Period(**p, label=label))
+    return RulebookVersion(
+        id=meta["id"],
+        title=meta["title"],
+        effective_from=meta["effective_from"],
+        ref=meta["ref"],
+        source=meta["source"],
+        assumption=meta.get("assumption", ""),
+        appeal_days=meta["appeal"]["days"],
+        appeal_ref=meta["appeal"]["ref"],
+        appeal_to=meta["appeal"]["to"],
+        appeal_form=meta["appeal"]["form"],
+        role_info={r["name"]: Role(**r) for r in subjects["role"]},
+        condition_groups={k: tuple(v) for k, v in conditions.items()},
+        conditions_ref=conditions_ref,
+        circumstances={
+            c["item"]: Circumstance(text=_quote_or_empty(c["ref"]), **c)
+            for c in sorted(subjects["circumstance"], key=lambda c: c["item"])
+        },
+        catalogue={m["name"]: Measure(**m) for m in measures["measure"]},
+        tiers={
+            t["name"]: Tier(
+                name=t["name"],
+                rank=t["rank"],
+                ref=t["ref"],
+                measures=tuple(t["measures"]),
+                required=tuple(t.get("required", ())),
+            )
+            for t in sorted(measures["tier"], key=lambda t: t["rank"])
+        },
+        discipline_floor=measures["rules"]["discipline_floor"],
+        discipline_ref=measures["rules"]["discipline_ref"],
+        referral_tier=measures["rules"]["referral_tier"],
+        lighter={f["item"]: Factor(**f) for f in factors["lighter"]["item"]},
+        heavier={f["item"]: Factor(**f) for f in factors["heavier"]["item"]},
+        lighter_ref=factors["lighter"]["ref"],
+        heavier_ref=factors["heavier"]["ref"],
+        lighter_adjustment=factors["lighter"]["adjustment"],
+        heavier_adjustment=factors["heavier"]["adjustment"],
+        repeat_item=factors["heavier"]["repeat_item"],
+        repeat_threshold=factors["heavier"]["repeat_threshold"],
+        kinds=kinds,
+        periods={k: tuple(v) for k, v in periods.items()},
+        restrictions_ref=restrictions["rules"]["ref"],
+        restriction_tiers=frozenset(restrictions["rules"]["tiers"]),
+        restriction_min_rank=restrictions["rules"]["min_rank"],
+        interpretations={
+            i["key"]: Interpretation(
+                key=i["key"],
+                title=i["title"],
+                ref=i["ref"],
+                text=i["text"],
+                value=i.get("value", {}),
+            )
+            for i in tables["interpretations"]["interpretation"]
+        },
+        inherits=inherits,
+        stated=stated,
+        tables=tables,
+    )
 
 
 def _quote_or_empty(ref: str) -> str:
     return regulation.quote(ref) if regulation.exists(ref) else ""
 
 
+def load_versions(dirs: Iterable[Path]) -> list[RulebookVersion]:
+    """The versions of `dirs`, each after the version it inherits from."""
+    folders = {}
+    for folder in dirs:
+        meta = _read(folder / "version.toml")
+        folders[str(meta.get("id", folder.name))] = (folder, meta.get("inherits"))
+    loaded: dict[str, RulebookVersion] = {}
+
+    def get(version_id: str, chain: tuple[str, ...] = ()) -> RulebookVersion:
+        if version_id in chain:
+            raise RulebookError(None, f"规则版本循环继承:{' → '.join((*chain, version_id))}")
+        if version_id not in loaded:
+            if version_id not in folders:
+                raise RulebookError(None, f"规则版本 {chain[-1]} 继承的版本“{version_id}”未载入")
+            folder, inherits = folders[version_id]
+            parent = get(inherits, (*chain, version_id)) if inherits else None
+            loaded[version_id] = load_version(folder, parent=parent)
+        return loaded[version_id]
+
+    return [get(version_id) for version_id in folders]
+
+
+# --- the rulebook ---------------------------------------------------------------------------
+
+
 class Rulebook:
-    """All versions, ordered by the date they take effect, and the holiday calendar."""
+    """All versions, ordered by the date they take effect, and the holiday calendar.
+
+    A version's tables are compiled once, the first time it assesses (RulebookVersion.rules),
+    and shared by every rulebook made with it (load() with extra holiday years reuses them).
+    """
 
     def __init__(self, versions: Iterable[RulebookVersion], calendar: HolidayCalendar):
         self.versions: tuple[RulebookVersion, ...] = tuple(
@@ -251,9 +428,7 @@ class Rulebook:
         if not self.versions:
             raise RulebookError(None, "没有可用的规则版本")
         self.calendar = calendar
-        self._at: dict[date, RulebookVersion] = {}
-        # The engine's store of computed parts for this rulebook (rulebook.engine._Memo).
-        self.memo: object = None
+        self._starts = tuple(v.effective_from for v in self.versions)
 
     @property
     def first(self) -> RulebookVersion:
@@ -261,25 +436,16 @@ class Rulebook:
 
     def version_at(self, day: date, *, field: str = "decided_on") -> RulebookVersion:
         """The version in force on `day`; a day before the first version is an error."""
-        hit = self._at.get(day)
-        if hit is not None:
-            return hit
-        found = None
-        for version in self.versions:
-            if version.effective_from <= day:
-                found = version
-            else:
-                break
-        if found is None:
+        if day >= self._starts[-1]:  # the latest version (most decisions)
+            return self.versions[-1]
+        index = bisect_right(self._starts, day) - 1
+        if index < 0:
             raise RulebookError(
                 field,
                 f"{zh(day)}早于首个规则版本的施行日{zh(self.first.effective_from)}"
                 f"(第十九条:本办法自印发之日起施行),不能适用本办法",
             )
-        if len(self._at) > 100_000:
-            self._at.clear()
-        self._at[day] = found
-        return found
+        return self.versions[index]
 
 
 def load(
@@ -297,12 +463,8 @@ def load(
     if not extra and dirs is None:
         return _default()
     base = _default()
-    versions = base.versions if dirs is None else tuple(_load_dirs(dirs))
-    return Rulebook(versions, base.calendar.with_schedules(extra))
-
-
-def _load_dirs(dirs: Iterable[Path]) -> list[RulebookVersion]:
-    return [load_version(d) for d in dirs]
+    versions = base.versions if dirs is None else tuple(load_versions(dirs))
+    return Rulebook(versions, base.calendar.with_schedules(extra) if extra else base.calendar)
 
 
 def shipped_version_dirs() -> list[Path]:
@@ -311,7 +473,7 @@ def shipped_version_dirs() -> list[Path]:
 
 @cache
 def _default() -> Rulebook:
-    versions = _load_dirs(shipped_version_dirs())
+    versions = load_versions(shipped_version_dirs())
     weekends = all(
         v.interpretations["appeal_counting"].value.get("weekends_are_rest_days", True)
         for v in versions

@@ -1,9 +1,10 @@
 """Holiday schedules from the database, for the rulebook's period counting.
 
 `extra_schedules()` turns the years an administrator entered (HolidayYear /
-HolidayDay) into `rulebook.calendar.YearSchedule`s; `rulebook_for_request()`
-loads the rulebook with them, so that an appeal deadline in such a year is
-counted with its holidays and carries no "schedule missing" warning.
+HolidayDay) into `rulebook.calendar.YearSchedule`s;
+`accountability.assessment.current.current_rulebook()` loads the rulebook with
+them, so that an appeal deadline in such a year is counted with its holidays
+and carries no "schedule missing" warning.
 
 `parse_schedule_text()` reads a year's schedule as pasted from the State
 Council notice, one date (or range) a line:
@@ -19,11 +20,9 @@ unless all lines are good.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -229,23 +228,3 @@ def extra_schedules() -> tuple[YearSchedule, ...]:
         )
         for year in sorted(sources)
     )
-
-
-_cache_lock = threading.Lock()
-_cached: dict[str, Any] = {"key": None, "rulebook": None}
-
-
-def rulebook_for_request(request: Any = None) -> Any:
-    """The rulebook with the database's holiday schedules (reloaded when they change)."""
-    import rulebook
-
-    key = tuple(HolidayYear.objects.order_by("pk").values_list("pk", "year", "entered_at"))
-    if not key:
-        return rulebook.load()
-    with _cache_lock:
-        if _cached["key"] == key:
-            return _cached["rulebook"]
-    loaded = rulebook.load(extra_schedules=extra_schedules())
-    with _cache_lock:
-        _cached["key"], _cached["rulebook"] = key, loaded
-    return loaded

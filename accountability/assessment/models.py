@@ -3,7 +3,7 @@
 The State Council publishes each year's holidays and make-up working days late
 in the year before; the chinesecalendar package ships 2004–2026. A later year
 is entered here (the 节假日安排 page or `accountability import_holidays`) and
-reaches the rulebook through `accountability.assessment.holidays.extra_schedules`.
+reaches the rulebook through `accountability.assessment.current.current_rulebook`.
 A year is written whole, in one transaction, and never edited in place: a
 correction deletes the year and enters it again (both audited).
 """
@@ -59,3 +59,23 @@ class HolidayDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
+
+
+class HolidayScheduleStamp(models.Model):
+    """One row: the revision of the holiday schedules, for every worker process.
+
+    Saving or deleting a year bumps the revision in the same transaction. Each process keeps
+    the rulebook it built with the revision it read (accountability.assessment.current) and
+    reads this one row to know whether another process changed the schedules since.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    revision = models.PositiveBigIntegerField(_("修订号"), default=0)
+    changed_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排修订号")
+        verbose_name_plural = _("节假日安排修订号")
+
+    def __str__(self) -> str:
+        return str(self.revision)

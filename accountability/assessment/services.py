@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accountability.assessment.current import invalidate
 from accountability.assessment.holidays import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -14,7 +17,7 @@ from accountability.assessment.holidays import (
     YEAR_OUT_OF_RANGE,
     package_years,
 )
-from accountability.assessment.models import HolidayDay, HolidayYear
+from accountability.assessment.models import HolidayDay, HolidayScheduleStamp, HolidayYear
 from accountability.audit.services import audit_log
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from rulebook.calendar import YearSchedule
@@ -33,6 +36,18 @@ def _check_actor(actor: Any) -> None:
     """`actor` None is the command line (an operator with shell access)."""
     if actor is not None and getattr(actor, "role", None) != SYSTEM_ADMIN:
         raise PermissionDenied(ONLY_SYSTEM_ADMIN)
+
+
+def _schedules_changed() -> None:
+    """Within the change's transaction: bump the revision every process reads, and drop this
+    process's rulebook once the change is committed (accountability.assessment.current)."""
+    now = timezone.now()
+    bumped = HolidayScheduleStamp.objects.filter(pk=1).update(
+        revision=F("revision") + 1, changed_at=now
+    )
+    if not bumped:  # the row the migration creates is missing (a flushed test database)
+        HolidayScheduleStamp.objects.create(pk=1, revision=1, changed_at=now)
+    transaction.on_commit(invalidate)
 
 
 def holiday_year_create(
@@ -96,6 +111,7 @@ def holiday_year_create(
                 for d in sorted(schedule.workdays)
             ]
             HolidayDay.objects.bulk_create(days)
+            _schedules_changed()
             audit_log(
                 actor=actor,
                 action=action,
@@ -137,3 +153,4 @@ def holiday_year_delete(*, year: int, actor: Any, request: Any = None) -> None:
             request=request,
         )
         entry.delete()
+        _schedules_changed()

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import rulebook
 from accountability.assessment import selectors, services
+from accountability.assessment.current import current_rulebook
 from accountability.assessment.forms import AssessForm, HolidayYearForm
 from accountability.assessment.holidays import (
     ScheduleTextError,
     parse_schedule_text,
-    rulebook_for_request,
     schedule_from_days,
 )
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
@@ -87,7 +87,7 @@ def _result_context(rb: Any, result: dict[str, Any]) -> dict[str, Any]:
 
 
 def assess_page(request: HttpRequest) -> HttpResponse:
-    rb = rulebook_for_request(request)
+    rb = current_rulebook()
     today = timezone.localdate()
     version = _current_version(rb, today)
     submitted = _form_is_submitted(request)
@@ -104,7 +104,7 @@ def assess_page(request: HttpRequest) -> HttpResponse:
 
 
 def regulation_page(request: HttpRequest) -> HttpResponse:
-    rb = rulebook_for_request(request)
+    rb = current_rulebook()
     versions = []
     for v in reversed(rb.versions):
         versions.append(
@@ -146,7 +146,7 @@ def _require_system_admin(request: HttpRequest) -> HttpResponse | None:
 
 
 def holidays_page(request: HttpRequest) -> HttpResponse:
-    rb = rulebook_for_request(request)
+    rb = current_rulebook()
     today = timezone.localdate()
     rows = selectors.holiday_years_list(calendar=rb.calendar)
     selected_year = None

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import rulebook
+from accountability.assessment.current import current_rulebook, version_in_force
 from accountability.cases.models import CaseParty, Decision, DecisionVersion, Outcome
 from accountability.common.errors import DomainError
 from accountability.common.i18n import label_separator
@@ -68,11 +69,14 @@ def party_inputs(
 def assess(inputs: Mapping[str, Any], *, name: str = "") -> dict[str, Any]:
     """The rulebook's assessment of ``inputs``; a RulebookError becomes a DomainError.
 
+    Assessed with the application's rulebook (the holiday years entered in the database
+    count, as on the 测算 page).
+
     ``name`` (the person's name) is put before the message so that a refusal in a
     several-person case says whose facts are at fault.
     """
     try:
-        return rulebook.assess_dict(dict(inputs))
+        return rulebook.assess_dict(dict(inputs), rulebook=current_rulebook())
     except rulebook.RulebookError as err:
         message = f"{name}{label_separator()}{err.message}" if name else err.message
         raise DomainError(message, field=err.field, code="rulebook") from err
@@ -80,7 +84,7 @@ def assess(inputs: Mapping[str, Any], *, name: str = "") -> dict[str, Any]:
 
 def measure_names(on: date) -> tuple[str, ...]:
     try:
-        return tuple(rulebook.load().version_at(on).measure_names)
+        return tuple(version_in_force(on).measure_names)
     except rulebook.RulebookError as err:
         raise DomainError(err.message, field=err.field, code="rulebook") from err
 

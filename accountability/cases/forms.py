@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import rulebook
+from accountability.assessment.current import version_in_force
 from accountability.cases import access
 from accountability.cases.models import (
     Appeal,
@@ -96,7 +97,7 @@ def search_bound() -> tuple[date, Any]:
 
 
 def _version() -> Any:
-    return rulebook.load().version_at(timezone.localdate())
+    return version_in_force(timezone.localdate())
 
 
 def circumstance_choices() -> list[tuple[int, str]]:

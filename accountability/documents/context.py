@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-import rulebook
+from accountability.assessment.current import version_in_force
 from accountability.cases.models import (
     Appeal,
     Case,
@@ -491,18 +491,31 @@ def _about_appeal_or_restrictions(sentence: str) -> bool:
     return bool({_APPEAL_REF, _RESTRICTION_REF} & refs) or sentence.startswith("影响期")
 
 
-def _restriction_lines(name: str, assessment: dict[str, Any]) -> list[str]:
-    """Art 17 in the decision: what the person may not do, until when, on what basis."""
+def _restriction_lines(
+    name: str, assessment: dict[str, Any], decided_on: date | None = None
+) -> list[str]:
+    """Art 17 in the decision: each restriction in its source's words, its period and basis.
+
+    A restriction that starts after the decision (留党察看: once the probation ends) names its
+    first day. An assessment stored before restrictions had labels names only a kind.
+    """
+    rows = [row for row in assessment.get("restrictions") or [] if row.get("until")]
+    starts = [row["start"] for row in rows if row.get("start")]
+    decided = decided_on.isoformat() if decided_on else min(starts, default="")
     parts = []
-    for row in assessment.get("restrictions") or []:
-        if not row.get("until"):
-            continue
+    for row in rows:
         until = cn_date(date.fromisoformat(row["until"]))
         if row.get("certainty") == "U":
             basis = "本规则版本的设置，以适用的上位规定为准"
         else:
             basis = typeset(str(row.get("basis", "")).split(":")[0].split("(")[0])
-        parts.append(f"{until}前不得{row['kind']}（依据：{basis}）")
+        label = row.get("label") or f"不得{row['kind']}"
+        start = row.get("start") or decided
+        if start > decided:
+            period = f"{cn_date(date.fromisoformat(start))}至{until}"
+        else:
+            period = f"{until}前"
+        parts.append(f"{period}{label}（依据：{basis}）")
     if not parts:
         return []
     return [f"依照第十七条的规定，{name}同志自本决定作出之日起，{'；'.join(parts)}。"]
@@ -514,7 +527,7 @@ def _appeal_section(
     name = party.person.name
     if outcome != Outcome.PURSUE:
         return {"text": "", "deadline_text": ""}
-    version = rulebook.load().version_at(decision.decided_on)
+    version = version_in_force(decision.decided_on)
     text = (
         f"{name}同志如对本决定不服，可以自接到本决定之日起{version.appeal_days}日内，"
         f"向{organ['name']}或者上级机关{organ['superior']}提出书面申诉"
@@ -584,7 +597,11 @@ def decision(subject: Subject, *, number: str, issued_on: date, actor: Any) -> d
         )
     if "移送司法机关" in (version.measures or []):
         decision_text.append(f"{name}同志涉嫌犯罪的问题，移送司法机关依法处理。")
-    restrictions = _restriction_lines(name, assessment) if version.outcome == Outcome.PURSUE else []
+    restrictions = (
+        _restriction_lines(name, assessment, row.decided_on)
+        if version.outcome == Outcome.PURSUE
+        else []
+    )
     context = _common(
         organ,
         number=number,
@@ -630,7 +647,7 @@ def delivery_receipt(subject: Subject, *, number: str, issued_on: date, actor: A
         }
     appeal_note = ""
     if to_person and row.outcome == Outcome.PURSUE:
-        version = rulebook.load().version_at(row.decided_on)
+        version = version_in_force(row.decided_on)
         appeal_note = (
             f"告知：受送达人如对决定不服，可以自接到决定之日起{version.appeal_days}日内，"
             f"向{organ['name']}或者上级机关提出书面申诉。"

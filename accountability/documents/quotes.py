@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import rulebook
+from accountability.assessment.current import rulebook_versions
 from accountability.documents.formatting import typeset
 from rulebook import regulation
 
@@ -41,6 +41,6 @@ def sorted_refs(refs: set[str]) -> list[str]:
 
 def humanise(sentence: str) -> str:
     """A rulebook sentence for paper: version ids (“zx-2020-10-30”) become the title."""
-    for version in rulebook.load().versions:
+    for version in rulebook_versions():
         sentence = sentence.replace(f"“{version.id}”", f"《{version.title}》")
     return typeset(sentence)

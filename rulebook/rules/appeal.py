@@ -12,47 +12,59 @@ warning.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rulebook.calendar import HolidayCalendar
 from rulebook.dates import zh
 from rulebook.errors import RulebookError
-from rulebook.model import Facts, Trace
+from rulebook.model import Facts, Narrative
 from rulebook.versions import RulebookVersion
 
+if TYPE_CHECKING:
+    from rulebook.compiled import Rules
 
-def check_receipt(facts: Facts) -> None:
-    if facts.received_on is not None and facts.received_on < facts.decided_on:
+
+def appeal_deadline(rules: Rules, facts: Facts, calendar: HolidayCalendar) -> date | None:
+    """The last day to appeal, counted from the day after receipt; None before receipt."""
+    received = facts.received_on
+    if received is None:
+        return None
+    if received < facts.decided_on:
         raise RulebookError(
             "received_on",
-            f"接到决定的日期{zh(facts.received_on)}早于决定日期{zh(facts.decided_on)}",
+            f"接到决定的日期{zh(received)}早于决定日期{zh(facts.decided_on)}",
         )
+    return calendar.last_day(received, rules.appeal_days)
 
 
-def appeal_deadline(
-    version: RulebookVersion, facts: Facts, calendar: HolidayCalendar, trace: Trace
-) -> date | None:
-    if facts.received_on is None:
-        return None
-    result = calendar.deadline(facts.received_on, version.appeal_days)
-    moved = ""
-    if result.skipped:
-        first, reason = result.skipped[0]
+def explain_appeal(
+    version: RulebookVersion,
+    facts: Facts,
+    deadline: date | None,
+    calendar: HolidayCalendar,
+    story: Narrative,
+) -> None:
+    if facts.received_on is None or deadline is None:
+        return
+    counted = calendar.deadline(facts.received_on, version.appeal_days)
+    if counted.last_day != deadline:  # the compiled table and the day-by-day count disagree
+        raise RulebookError("received_on", f"申诉期限计算不一致:{deadline}≠{counted.last_day}")
+    if counted.skipped:
+        first, reason = counted.skipped[0]
         moved = (
-            f"第{version.appeal_days}日{zh(first)}为{reason},"
-            f"顺延至其后第一个工作日{zh(result.last_day)}"
+            f"第{version.appeal_days}日{zh(first)}为{reason},顺延至其后第一个工作日{zh(deadline)}"
         )
     else:
-        moved = f"第{version.appeal_days}日为{zh(result.last_day)}"
-    trace.step(
+        moved = f"第{version.appeal_days}日为{zh(deadline)}"
+    story.step(
         f"被追究责任者于{zh(facts.received_on)}接到决定,依第十六条可自接到之日起"
-        f"{version.appeal_days}日内向{version.appeal_to}提出书面申诉;接到之日不计入,{moved},"
-        f"申诉期限至{zh(result.last_day)}届满。",
+        f"{version.appeal_days}日内向{version.appeal_to}提出{version.appeal_form}申诉;"
+        f"接到之日不计入,{moved},申诉期限至{zh(deadline)}届满。",
         version.appeal_ref,
         interpretations=("appeal_counting", "appeal_period_county"),
     )
-    for year in result.missing_years:
-        trace.warnings.append(
+    for year in counted.missing_years:
+        story.warnings.append(
             f"{year}年的法定节假日安排尚未录入,申诉期限仅按周六、周日推算;"
             f"请在“节假日安排”中录入{year}年安排后重新计算。"
         )
-    return result.last_day

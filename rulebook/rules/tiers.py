@@ -11,40 +11,50 @@ Exception (interpretation discipline_floor): 构成违纪 lifts 较轻 and 较�
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rulebook.errors import RulebookError
-from rulebook.model import Facts, Trace
+from rulebook.model import Facts, Narrative
 from rulebook.versions import RulebookVersion, Tier
 
-
-def check_severity(version: RulebookVersion, facts: Facts) -> None:
-    if facts.severity not in version.tiers:
-        raise RulebookError(
-            "severity", f"未知的情节“{facts.severity}”,可选:{'、'.join(version.severities)}"
-        )
+if TYPE_CHECKING:
+    from rulebook.compiled import Rules, TierRule
 
 
-def applicable_tier(version: RulebookVersion, facts: Facts) -> Tier:
+def applicable_tier(version: RulebookVersion, severity: str, violates_discipline: bool) -> Tier:
     """The tier whose measures apply: the severity, lifted by 构成违纪."""
-    tier = version.tiers[facts.severity]
-    if facts.violates_discipline:
+    tier = version.tiers[severity]
+    if violates_discipline:
         floor = version.tiers[version.discipline_floor]
         if tier.rank < floor.rank:
             return floor
     return tier
 
 
-def explain_tier(version: RulebookVersion, facts: Facts, tier: Tier, trace: Trace) -> None:
+def tier_rule(rules: Rules, facts: Facts) -> TierRule:
+    """The compiled 第十条 for this severity (applicable_tier, looked up)."""
+    found = rules.tiers.get((facts.severity, bool(facts.violates_discipline)))
+    if found is None:
+        raise RulebookError(
+            "severity",
+            f"未知的情节“{facts.severity}”,可选:{'、'.join(rules.version.severities)}",
+        )
+    return found
+
+
+def explain_tier(version: RulebookVersion, facts: Facts, tier: Tier, story: Narrative) -> None:
     measures = "、".join(tier.measures)
     if tier.name != facts.severity:
-        trace.step(
+        story.step(
             f"情节认定为“{facts.severity}”,但构成违纪,依第十条“情节严重或构成违纪的,按照有关"
             f"规定给予党政纪处分”,按“{tier.name}”档处理,可适用:{measures}。",
             tier.ref,
+            version.discipline_ref,
             interpretations=("discipline_floor",),
         )
         return
     if tier.required:
-        trace.step(
+        story.step(
             f"涉嫌犯罪,依第十条移送司法机关依法处理({'、'.join(tier.required)});"
             f"同时可依规给予党政纪处分,可适用:{measures}。",
             tier.ref,
@@ -52,9 +62,10 @@ def explain_tier(version: RulebookVersion, facts: Facts, tier: Tier, trace: Trac
         )
         return
     reading = ("discipline_floor",) if facts.violates_discipline else ()
+    refs = (tier.ref, version.discipline_ref) if facts.violates_discipline else (tier.ref,)
     discipline = "且构成违纪," if facts.violates_discipline else ""
-    trace.step(
+    story.step(
         f"情节认定为“{facts.severity}”,{discipline}依第十条适用“{tier.name}”档措施:{measures}。",
-        tier.ref,
+        *refs,
         interpretations=reading,
     )

@@ -14,7 +14,10 @@ from rulebook.versions import Tier, load_version, shipped_version_dirs
 def test_the_shipped_and_hypothetical_versions_pass(revised_book: rulebook.Rulebook) -> None:
     reports = check_rulebook(revised_book)
     assert [r.problems for r in reports] == [[], [], []]
-    assert reports[1].combinations == 7 * 9 * 4 * 2 * 8 * 4 * 2
+    combinations = 7 * 9 * 4 * 2 * 8 * 4 * 2
+    # plus each measure of each tier imposed alone, on two days
+    assert reports[1].combinations == combinations + 2 * (4 + 7 + 12 + 13)
+    assert reports[2].combinations == combinations + 2 * (5 + 4 + 12 + 13)
 
 
 def test_an_empty_tier_is_found() -> None:

@@ -39,7 +39,10 @@ def test_assess_reads_stdin_and_writes_json() -> None:
     result = json.loads(out)
     assert result["tier"] == "较重"
     assert result["appeal_deadline"] == "2026-10-13"
-    assert [r["kind"] for r in result["restrictions"]] == ["提拔使用", "评优评先"]
+    assert [(r["kind"], r["label"]) for r in result["restrictions"]] == [
+        ("no_promotion_or_important_post", "不得提拔或者重用"),
+        ("no_award", "不得评优评先"),
+    ]
 
 
 def test_assess_reads_a_file(tmp_path: Path) -> None:
@@ -102,7 +105,9 @@ def test_holidays_option_adds_a_year(tmp_path: Path) -> None:
 def test_rulebook_check_passes() -> None:
     code, out = run(["rulebook", "check"])
     assert code == 0
-    assert "zx-2020-10-30: 检查组合 32256 种,问题 0 个" in out
+    # 7 roles × 9 items × 4 tiers × 违纪 × 8 lighter × 4 heavier × repeat, and each of the
+    # 36 measures of the four tiers imposed alone on two days.
+    assert "zx-2020-10-30: 检查组合 32328 种,问题 0 个" in out
     assert out.endswith("规则检查通过\n")
 
 

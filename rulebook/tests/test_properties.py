@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, timedelta
 
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 import rulebook
 from rulebook import regulation
 from rulebook.model import Facts
+from rulebook.tests.conftest import HYPOTHETICAL
+from rulebook.versions import shipped_version_dirs
 
 BOOK = rulebook.load()
 VERSION = BOOK.versions[0]
@@ -104,11 +107,15 @@ def test_the_count_reaching_two_always_makes_it_heavier(f: Facts) -> None:
 @given(facts())
 def test_restrictions_run_from_the_decision_on(f: Facts) -> None:
     result = rulebook.assess(f, rulebook=BOOK)
-    kinds = [r.kind for r in result.restrictions]
-    assert len(kinds) == len(set(kinds))
+    by_kind: dict[str, list[rulebook.Restriction]] = {}
     for restriction in result.restrictions:
-        assert restriction.until >= f.decided_on
+        assert f.decided_on <= restriction.start <= restriction.until
         assert restriction.measure in f.imposed
+        assert restriction.kind in VERSION.kinds and restriction.label
+        by_kind.setdefault(restriction.kind, []).append(restriction)
+    for spans in by_kind.values():  # periods of a kind that meet or overlap are one
+        for before, after in itertools.pairwise(spans):
+            assert after.start > before.until + timedelta(days=1)
 
 
 @given(facts())
@@ -138,3 +145,82 @@ def test_the_dict_contract_round_trips(f: Facts) -> None:
         "imposed": list(f.imposed),
     }
     assert rulebook.assess_dict(data, rulebook=BOOK) == rulebook.assess(f, rulebook=BOOK).to_dict()
+
+
+# --- the fast path (explain=False) gives the explained path's result ------------------------
+
+REVISED = rulebook.load(version_dirs=[*shipped_version_dirs(), HYPOTHETICAL])
+
+
+@st.composite
+def any_facts(draw: st.DrawFn) -> Facts:
+    """Facts under either version (conduct before, decision after 2027-01-01), some invalid."""
+    base = draw(facts())
+    decided = draw(st.dates(min_value=date(2020, 10, 30), max_value=date(2028, 12, 31)))
+    occurred = draw(st.one_of(st.none(), st.dates(min_value=date(2020, 10, 30), max_value=decided)))
+    received = draw(
+        st.one_of(
+            st.none(),
+            st.dates(min_value=decided - timedelta(days=2), max_value=decided + timedelta(days=40)),
+        )
+    )
+    earlier = tuple(d for d in base.earlier_decisions if d <= decided)
+    changed = base._replace(
+        decided_on=decided, occurred_on=occurred, received_on=received, earlier_decisions=earlier
+    )
+    if draw(st.integers(0, 9)) == 0:  # now and then a fact no version accepts
+        changed = draw(
+            st.sampled_from(
+                [
+                    changed._replace(role="科长"),
+                    changed._replace(severity="特别严重"),
+                    changed._replace(imposed=("罚款",)),
+                    changed._replace(lighter=(4,)),
+                    changed._replace(earlier_decisions=(decided + timedelta(days=1),)),
+                    changed._replace(decided_on=date(2020, 10, 29)),
+                ]
+            )
+        )
+    return changed
+
+
+def _outcome(f: Facts, *, explain: bool) -> object:
+    try:
+        result = rulebook.assess(f, rulebook=REVISED, explain=explain)
+    except rulebook.RulebookError as exc:
+        return ("error", exc.field, exc.message)
+    return result
+
+
+@settings(max_examples=300)
+@given(any_facts())
+def test_the_fast_path_gives_the_explained_result(f: Facts) -> None:
+    explained = _outcome(f, explain=True)
+    fast = _outcome(f, explain=False)
+    if not isinstance(explained, rulebook.Assessment):  # both refused, with the same error
+        assert fast == explained
+        return
+    assert isinstance(fast, rulebook.Assessment)
+    assert fast.outcome() == explained.outcome()
+    assert (fast.tier, fast.measures, fast.adjustments) == (
+        explained.tier, explained.measures, explained.adjustments,
+    )  # fmt: skip
+    assert (fast.appeal_deadline, fast.restrictions) == (
+        explained.appeal_deadline,
+        explained.restrictions,
+    )
+    # told when asked, the fast result says what the explained one said
+    assert fast.to_dict() == explained.to_dict()
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.integers(-60, 60))
+def test_months_end_on_the_corresponding_day_or_the_months_last(day: date, months: int) -> None:
+    """民法典 art 202, read with the standard library's calendar."""
+    import calendar
+
+    from rulebook.dates import add_months
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    expected = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    assert add_months(day, months) == expected

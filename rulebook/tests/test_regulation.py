@@ -48,3 +48,19 @@ def test_unknown_reference() -> None:
     assert not regulation.exists("第二十条")
     with pytest.raises(KeyError):
         regulation.lookup("第二十条")
+
+
+def test_the_restriction_kinds_are_documented() -> None:
+    """docs/restrictions.md lists every kind of the shipped tables with what it bars."""
+    from pathlib import Path
+
+    import rulebook
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "restrictions.md").read_text("utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line.split("|")[3].strip()
+        for line in text.splitlines()
+        if line.startswith("| `")
+    }
+    for kind in rulebook.load().versions[0].kinds.values():
+        assert rows.get(kind.name) == (", ".join(kind.bars) or "—"), kind.name

@@ -15,11 +15,11 @@ from django.urls import reverse
 import rulebook
 from accountability.assessment import holidays as h
 from accountability.assessment import services
+from accountability.assessment.current import current_rulebook
 from accountability.assessment.holidays import (
     ScheduleTextError,
     extra_schedules,
     parse_schedule_text,
-    rulebook_for_request,
     schedule_from_days,
 )
 from accountability.assessment.models import HolidayDay, HolidayYear
@@ -150,7 +150,7 @@ class HolidayServiceTests(PersonasMixin, TestCase):
         self.assertEqual(schedule.year, 2027)
         self.assertEqual(schedule.source, SOURCE_2027)
         self.assertEqual(schedule, self.schedule())
-        rb = rulebook_for_request()
+        rb = current_rulebook()
         self.assertTrue(rb.calendar.covers(2027))
         self.assertFalse(rb.calendar.is_working_day(date(2027, 10, 7)))
         self.assertTrue(rb.calendar.is_working_day(date(2027, 10, 9)))
@@ -318,7 +318,7 @@ class ImportHolidaysCommandTests(TestCase):
             [(date(2027, 1, 1), "holiday"), (date(2027, 2, 7), "workday")],
         )
         self.assertEqual(AuditEntry.objects.get().action, "import")
-        self.assertTrue(rulebook_for_request().calendar.covers(2027))
+        self.assertTrue(current_rulebook().calendar.covers(2027))
 
     def test_a_list_is_all_or_nothing(self):
         """A list whose second year is a package year saves nothing."""

@@ -399,7 +399,12 @@ class RestrictionTests(PersonasTestCase):
 
     def test_the_restrictions_come_with_the_decision(self):
         restrictions = selectors.decision_restrictions(decision=self.decision)
-        self.assertEqual({r["kind"] for r in restrictions}, {"提拔使用", "评优评先"})
+        # 诫勉: no promotion or 重用 for 6 months, no award that year; 调整职务: no promotion
+        # for a year, not 优秀 that year (each of the kind its source names)
+        self.assertEqual(
+            {r["kind"] for r in restrictions},
+            {"no_promotion_or_important_post", "no_award", "no_promotion", "not_excellent"},
+        )
         self.assertEqual({r["measure"] for r in restrictions}, {"诫勉", "调整职务"})
 
     def test_a_changed_decision_has_the_new_measures_restrictions(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from accountability.cases import services as case_services
 from accountability.cases.models import Appeal
 from accountability.cases.tests.factories import ago
@@ -156,9 +158,47 @@ def test_restrictions_say_until_when_and_on_what_basis():
     assert ctx._restriction_lines("张三", assessment) == [
         "依照第十七条的规定，张三同志自本决定作出之日起，"
         "2027年3月4日前不得提拔使用（依据：《党政领导干部选拔任用工作条例》）；"
-        "2026年12月31日前不得评优评先（依据：本规则版本的设置，以适用的上位规定为准）。"
+        "2026年12月31日前不得评优评先（依据：本规则版本的设置，以适用的上位规定为准）；"
+        "2026年12月31日前年度考核不得确定为优秀等次（依据：《公务员考核规定》）。"
     ]
     assert ctx._restriction_lines("张三", {"restrictions": []}) == []
+
+
+def test_a_removal_bars_a_higher_post_not_every_promotion():
+    """免职: one year no leading post, two years no post above the former rank (Q&A 44)."""
+    import rulebook
+
+    facts = {"role": "部门负责人", "circumstance": 4, "severity": "较重", "imposed": ["免职"]}
+    assessment = rulebook.assess_dict({**facts, "decided_on": "2026-11-10"})
+    (line,) = ctx._restriction_lines("张三", assessment, date(2026, 11, 10))
+    assert "2027年11月9日前不得安排领导职务" in line
+    assert "2028年11月9日前不得担任高于原任职务层次的职务" in line
+    assert "不得提拔使用" not in line
+
+
+def test_a_restriction_that_starts_later_names_its_first_day():
+    """留党察看一年: no equal or higher post from the day the party rights are restored."""
+    import rulebook
+
+    facts = {"role": "直接负责人", "circumstance": 3, "severity": "严重"}
+    assessment = rulebook.assess_dict(
+        {**facts, "decided_on": "2026-03-10", "imposed": ["留党察看一年"]}
+    )
+    (line,) = ctx._restriction_lines("张三", assessment, date(2026, 3, 10))
+    assert "2027年3月9日前没有表决权、选举权和被选举权" in line
+    assert "2027年3月10日至2029年3月9日不得在党内担任" in line
+
+
+def test_an_assessment_stored_before_labels_still_reads():
+    """Stored decisions keep the assessment they were made with (kind only, no label)."""
+    old = {
+        "restrictions": [
+            {"kind": "提拔使用", "until": "2027-03-04", "basis": "x", "certainty": "P"}
+        ]
+    }
+    assert ctx._restriction_lines("张三", old) == [
+        "依照第十七条的规定，张三同志自本决定作出之日起，2027年3月4日前不得提拔使用（依据：x）。"
+    ]
 
 
 class AppealContextTests(DocumentsTestCase):
