@@ -21,6 +21,7 @@ from accountability.common.errors import DomainError
 from accountability.documents import services
 from accountability.documents.context import CRIMINAL, Subject
 from accountability.documents.kinds import DocumentKind
+from accountability.documents.roles import ISSUER_ROLES
 
 
 def _issuer(case: Case) -> Any:
@@ -28,7 +29,7 @@ def _issuer(case: Case) -> Any:
 
     for role in (Role.CASE_OFFICER, Role.CITY_OFFICER, Role.OFFICE_HEAD):
         for user in User.objects.filter(role=role, is_active=True).order_by("id"):
-            if access.case_roles(case=case, user=user) & services.ISSUER_ROLES:
+            if access.case_roles(case=case, user=user) & ISSUER_ROLES:
                 return user
     return None
 

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from accountability.cases import access
 from accountability.cases.models import Appeal, Case, Decision, Delivery
 from accountability.cases.selectors import case_get_for_user, decision_get_for_user
-from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.documents import context as ctx
 from accountability.documents import render
-from accountability.documents.kinds import DocumentKind
+from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.models import DocumentTemplate, IssuedDocument
+from accountability.documents.roles import DOSSIER_ROLES, issuer_roles
 
 MSG_TEMPLATE_FILE_MISSING = _("单位上传的“{kind}”模板文件缺失，请重新上传或恢复默认模板。")
 
@@ -130,8 +130,6 @@ class IssueOption:
 
     @property
     def numbered(self) -> bool:
-        from accountability.documents.kinds import NUMBERED_KINDS
-
         return self.kind in NUMBERED_KINDS
 
 
@@ -187,8 +185,6 @@ def _option(
     latest: dict[_Key, IssuedDocument],
     roles: frozenset[str],
 ) -> IssueOption:
-    from accountability.documents.services import ISSUER_ROLES, KIND_ROLES
-
     try:
         ctx.check_ready(kind, subject)
         ready, reason = True, ""
@@ -205,7 +201,7 @@ def _option(
         ready=ready,
         reason=reason,
         issued=latest.get(_key(kind, party_id, subject.recipient, appeal_id)),
-        allowed=bool(roles & KIND_ROLES.get(kind, ISSUER_ROLES)),
+        allowed=bool(roles & issuer_roles(kind)),
     )
 
 
@@ -258,11 +254,5 @@ def number_prefix(*, kind: str, case: Case, party: Any = None) -> str:
     return ctx.number_prefix_for(ctx.issuing_organ(kind, ctx.Subject(case, party)))
 
 
-def can_manage_templates(user: Any) -> bool:
-    return getattr(user, "role", None) in {Role.CASE_OFFICER, Role.OFFICE_HEAD}
-
-
 def can_export_dossier(*, case: Case, user: Any) -> bool:
-    from accountability.documents.services import DOSSIER_ROLES
-
     return bool(access.case_roles(case=case, user=user) & DOSSIER_ROLES)

@@ -54,16 +54,10 @@ from accountability.documents.models import (
     IssuedDocument,
 )
 from accountability.documents.pdf import docx_to_pdf, docx_to_pdf_many, pdf_available
+from accountability.documents.roles import DOSSIER_ROLES, TEMPLATE_ROLES, issuer_roles
 from accountability.documents.samples import sample_context
 from accountability.documents.selectors import template_for
 
-ISSUER_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD, Role.CITY_OFFICER})
-KIND_ROLES: dict[str, frozenset[str]] = {
-    DocumentKind.DOSSIER_INDEX: ISSUER_ROLES | {Role.ARCHIVIST},
-    DocumentKind.APPEAL_REVIEW: ISSUER_ROLES | {Role.COMMITTEE_SECRETARY},
-}
-DOSSIER_ROLES = ISSUER_ROLES | {Role.ARCHIVIST}
-TEMPLATE_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 
 MSG_UNKNOWN_KIND = _("未知的文书种类“{kind}”。")
@@ -110,7 +104,7 @@ def _kind(kind: str) -> DocumentKind:
 
 
 def _authorise(kind: DocumentKind, case: Case, actor: Any) -> None:
-    allowed = KIND_ROLES.get(kind, ISSUER_ROLES)
+    allowed = issuer_roles(kind)
     if not access.case_roles(case=case, user=actor) & allowed:
         raise PermissionDenied(
             MSG_NOT_ISSUER.format(roles=_labels(allowed), document=kind.label),

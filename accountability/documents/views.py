@@ -28,6 +28,7 @@ from accountability.documents import render as rendering
 from accountability.documents import selectors, services
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.pdf import docx_to_pdf, pdf_available
+from accountability.documents.roles import can_manage_templates
 from accountability.documents.samples import sample_context
 
 MSG_ISSUED = gettext_noop("已印发{title}{number}。")
@@ -238,7 +239,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         "documents/templates.html",
         {
             "rows": rows,
-            "can_manage": selectors.can_manage_templates(request.user),
+            "can_manage": can_manage_templates(request.user),
             "pdf_available": pdf_available(),
             "editing_help": _(EDITING_HELP),
         },
