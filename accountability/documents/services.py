@@ -45,7 +45,7 @@ from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import in_source_language, join_list
 from accountability.documents import context as ctx
-from accountability.documents import render
+from accountability.documents import render, sandbox
 from accountability.documents.formatting import cn_date, document_number
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.models import (
@@ -190,7 +190,7 @@ def _store(
     request: Any = None,
 ) -> IssuedDocument:
     template = template_for(kind)
-    docx = render.render_docx(template.content, data)
+    docx = render.render_docx(template.content, data, fields=sandbox.fields_for(kind))
     pdf = docx_to_pdf(docx) if with_pdf and pdf_available() else b""
     decision = getattr(subject.party, "decision", None) if subject.party else None
     document = IssuedDocument(
@@ -497,7 +497,7 @@ def document_draft(
         prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
         number = f"{prefix}〔{today.year}〕　　号"
     data = in_source_language(ctx.build, kind, subject, number=number, issued_on=today, actor=actor)
-    docx = render.render_docx(template_for(kind).content, data)
+    docx = render.render_docx(template_for(kind).content, data, fields=sandbox.fields_for(kind))
     title = f"草稿-{in_source_language(ctx.document_title, kind, subject)}"
     if fmt == "pdf":
         return DownloadFile(docx_to_pdf(docx), f"{title}.pdf", CONTENT_TYPES["pdf"], False)
@@ -779,7 +779,9 @@ def template_validate(kind: str, content: bytes) -> bytes:
     except zipfile.BadZipFile:
         raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx") from None
     try:
-        return render.render_docx(content, in_source_language(sample_context, kind))
+        return render.render_docx(
+            content, in_source_language(sample_context, kind), fields=sandbox.fields_for(kind)
+        )
     except render.RenderError as exc:
         raise DomainError(
             MSG_TEMPLATE_INVALID.format(detail=exc.message), field="file", code="template_invalid"

@@ -12,6 +12,7 @@ import pytest
 FORBIDDEN = {
     "selectors": {"services", "views"},
     "roles": {"services", "selectors", "views"},
+    "sandbox": {"services", "selectors", "views", "models", "render"},
     "render": {"services", "selectors", "views", "models"},
 }
 

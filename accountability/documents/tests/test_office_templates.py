@@ -9,7 +9,7 @@ from docx import Document
 
 from accountability.audit.models import AuditEntry
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.documents import render, selectors, services
+from accountability.documents import render, sandbox, selectors, services
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import MSG_TEMPLATE_HISTORY, DocumentTemplate
 from accountability.documents.tests.base import DocumentsTestCase, decided
@@ -89,8 +89,9 @@ class OfficeTemplateTests(DocumentsTestCase):
                 "missing.docx",
                 bad_template("{{ person.nickname }}"),
                 services.MSG_TEMPLATE_INVALID.format(
-                    detail=render.TEMPLATE_FIELD.format(
-                        detail="'dict object' has no attribute 'nickname'"
+                    detail=sandbox.MSG_REFUSED.format(
+                        tag="{{ person.nickname }}",
+                        reason=sandbox.REASON_NOT_A_FIELD.format(name="person.nickname"),
                     )
                 ),
             ),

@@ -15,7 +15,7 @@ from accountability.cases.tests.factories import Flow
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.documents import context as ctx
-from accountability.documents import render, services
+from accountability.documents import render, sandbox, services
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import (
     MSG_FROZEN,
@@ -115,7 +115,11 @@ class IssueTests(DocumentsTestCase):
         media = Path(self.__class__._media_dir)
         before = {p for p in media.rglob("*") if p.is_file()}
         with self.assertRaisesMessage(
-            DomainError, render.TEMPLATE_FIELD.format(detail="'no_such_field' is undefined")
+            DomainError,
+            sandbox.MSG_REFUSED.format(
+                tag="{{ no_such_field }}",
+                reason=sandbox.REASON_NOT_A_FIELD.format(name="no_such_field"),
+            ),
         ):
             self.issue(DocumentKind.DECISION, party=self.flow.parties[0])
         self.assertEqual(last_serial(), 0)
