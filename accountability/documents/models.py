@@ -8,6 +8,8 @@ audit trail, and checked again on every download and export.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
@@ -207,3 +209,89 @@ class DocumentTemplate(models.Model):
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Issued documents refer to the template they were made from.
         raise DomainError(MSG_TEMPLATE_HISTORY, code="template_history")
+
+
+class TemplateUpload(models.Model):
+    """An office's .docx as it arrived, until the worker has checked it.
+
+    The file waits here, in the database, not in storage: only a template that passes the
+    check is written to storage (as a DocumentTemplate). Once checked, accepted or refused,
+    the bytes are dropped and the row stays as the record of the attempt and its reason.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("校验中")
+        ACCEPTED = "accepted", _("已启用")
+        REFUSED = "refused", _("未通过")
+
+    kind = models.CharField(_("文书种类"), max_length=32, choices=DocumentKind.choices)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    content = models.BinaryField(_("文件内容"), null=True, editable=False)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.CHECKING
+    )
+    reason = models.TextField(_("未通过的原因"), blank=True, default="")
+    template = models.ForeignKey(
+        DocumentTemplate,
+        verbose_name=_("启用的模板"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("校验任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("校验时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("模板上传")
+        verbose_name_plural = _("模板上传")
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [
+            # The latest uploads on the templates page (selectors.template_overview).
+            models.Index(fields=["-uploaded_at"], name="documents_upload_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+
+class DocumentDraft(models.Model):
+    """A draft made in the worker (a preview before issue, or a template's sample), kept for
+    the user who asked for it until it expires (DOCUMENTS_DRAFT_HOURS); never numbered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    filename = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    content = models.BinaryField(_("文件内容"))
+    # Expired drafts are removed by age (drafts.purge_expired).
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("文书草稿")
+        verbose_name_plural = _("文书草稿")
+
+    def __str__(self) -> str:
+        return self.filename

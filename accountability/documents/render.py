@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 
 from accountability.common.errors import DomainError
-from accountability.documents import sandbox
+from accountability.documents import package, sandbox
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.sandbox import DocumentEnvironment
 
@@ -48,10 +48,18 @@ def shipped_template(kind: str) -> bytes:
 
 
 def render_docx(
-    template: bytes, context: Mapping[str, Any], *, fields: Mapping[str, Any] | None = None
+    template: bytes,
+    context: Mapping[str, Any],
+    *,
+    fields: Mapping[str, Any] | None = None,
+    inspect: bool = True,
 ) -> bytes:
     """The filled-in document. Raises RenderError with a Chinese message on a bad template,
-    one that uses anything but ``fields`` among them (sandbox.TemplateRefused's message)."""
+    one that uses anything but ``fields`` among them (sandbox.TemplateRefused's message), and
+    package.PackageRefused for a package beyond the limits (``inspect=False`` skips that check,
+    for the shipped templates and for a package inspected just before)."""
+    if inspect:
+        package.inspect(template)
     try:
         document = DocxTemplate(io.BytesIO(template))
         document.init_docx()

@@ -25,7 +25,7 @@ from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.documents import context as ctx
 from accountability.documents import render
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
-from accountability.documents.models import DocumentTemplate, IssuedDocument
+from accountability.documents.models import DocumentTemplate, IssuedDocument, TemplateUpload
 from accountability.documents.roles import DOSSIER_ROLES, issuer_roles
 
 MSG_TEMPLATE_FILE_MISSING = _("单位上传的“{kind}”模板文件缺失，请重新上传或恢复默认模板。")
@@ -69,15 +69,28 @@ class TemplateStatus:
     kind: DocumentKind
     active: DocumentTemplate | None
     history: tuple[DocumentTemplate, ...]
+    #: The latest uploads being checked or refused (accepted ones are in ``history``).
+    uploads: tuple[TemplateUpload, ...] = ()
+
+
+#: How many of the latest uploads the templates page lists (for all kinds together).
+RECENT_UPLOADS = 30
 
 
 def template_overview() -> list[TemplateStatus]:
     rows = list(DocumentTemplate.objects.select_related("uploaded_by").order_by("-uploaded_at"))
+    uploads = list(
+        TemplateUpload.objects.exclude(state=TemplateUpload.State.ACCEPTED)
+        .select_related("uploaded_by")
+        .defer("content")
+        .order_by("-uploaded_at", "-id")[:RECENT_UPLOADS]
+    )
     result = []
     for kind in DocumentKind:
         mine = tuple(r for r in rows if r.kind == kind)
         active = next((r for r in mine if r.active), None)
-        result.append(TemplateStatus(kind=kind, active=active, history=mine))
+        waiting = tuple(u for u in uploads if u.kind == kind)
+        result.append(TemplateStatus(kind=kind, active=active, history=mine, uploads=waiting))
     return result
 
 

@@ -9,8 +9,6 @@ Signatures:
     decision_paper_record(*, decision, actor, number, issued_on, request=None) -> Decision
     document_download(*, document, fmt, actor, request=None) -> DownloadFile
     dossier_export(*, case, actor, with_pdf=True, request=None) -> DossierPackage
-    template_upload(*, kind, upload, actor, note="", request=None) -> DocumentTemplate
-    template_reset(*, kind, actor, request=None) -> int
     next_serial(*, prefix, year) -> int            (inside the caller's transaction)
 
 A 发文字号 is taken from its counter row under select_for_update inside the same
@@ -50,15 +48,11 @@ from accountability.documents.formatting import cn_date, document_number
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.models import (
     DocumentNumberSequence,
-    DocumentTemplate,
     IssuedDocument,
 )
 from accountability.documents.pdf import docx_to_pdf, docx_to_pdf_many, pdf_available
-from accountability.documents.roles import DOSSIER_ROLES, TEMPLATE_ROLES, issuer_roles
-from accountability.documents.samples import sample_context
+from accountability.documents.roles import DOSSIER_ROLES, issuer_roles
 from accountability.documents.selectors import template_for
-
-TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 
 MSG_UNKNOWN_KIND = _("未知的文书种类“{kind}”。")
 MSG_NOT_ISSUER = _("只有{roles}可以印发{document}。")
@@ -69,11 +63,6 @@ MSG_TAMPERED = _("文书文件“{name}”的校验值与印发时记录的不�
 MSG_FILE_MISSING = _("文书文件“{name}”在存储中缺失。")
 MSG_BAD_FORMAT = _("下载格式只能是 docx 或 pdf。")
 MSG_NOT_DOSSIER = _("只有{roles}可以导出案卷材料包。")
-MSG_TEMPLATE_ROLE = _("只有监督室工作人员和监督室负责人可以管理文书模板。")
-MSG_TEMPLATE_EMPTY = _("请选择要上传的模板文件。")
-MSG_TEMPLATE_NOT_DOCX = _("模板必须是 .docx 格式的 Word 文件（不支持 .doc、.wps）。")
-MSG_TEMPLATE_TOO_LARGE = _("模板文件不能超过 5 MB。")
-MSG_TEMPLATE_INVALID = _("模板校验未通过：{detail}")
 MSG_ADOPTED_NUMBER = _("决定书字号“{number}”不符合“机关代字〔年份〕序号号”的格式。")
 MSG_PAPER_YEAR = _("决定文书字号“{number}”的年份应与印发日期（{date}）所在年度一致。")
 MSG_PAPER_USED = _("决定文书字号“{number}”已用于{what}，不能重复使用。")
@@ -469,41 +458,6 @@ def decision_paper_record(
         return marked
 
 
-MSG_DRAFT_ROLE = _("您在本案中没有职责，不能生成文书草稿。")
-
-
-def document_draft(
-    *,
-    case: Case,
-    kind: str,
-    actor: Any,
-    party: CaseParty | None = None,
-    recipient: str = "",
-    appeal: Appeal | None = None,
-    fmt: str = "docx",
-) -> DownloadFile:
-    """A draft (草稿) of a document as it would be issued today; nothing is stored and no
-    number is taken (the 发文字号 shows its serial blank)."""
-    kind = _kind(kind)
-    if fmt not in ("docx", "pdf"):
-        raise DomainError(MSG_BAD_FORMAT, field="fmt", code="bad_format")
-    if not access.case_roles(case=case, user=actor):
-        raise PermissionDenied(MSG_DRAFT_ROLE, code="role_not_allowed")
-    subject = _subject(case, party, recipient, appeal)
-    ctx.check_ready(kind, subject)
-    today = timezone.localdate()
-    number = ""
-    if kind in NUMBERED_KINDS:
-        prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
-        number = f"{prefix}〔{today.year}〕　　号"
-    data = in_source_language(ctx.build, kind, subject, number=number, issued_on=today, actor=actor)
-    docx = render.render_docx(template_for(kind).content, data, fields=sandbox.fields_for(kind))
-    title = f"草稿-{in_source_language(ctx.document_title, kind, subject)}"
-    if fmt == "pdf":
-        return DownloadFile(docx_to_pdf(docx), f"{title}.pdf", CONTENT_TYPES["pdf"], False)
-    return DownloadFile(docx, f"{title}.docx", CONTENT_TYPES["docx"], False)
-
-
 # --- reading stored files ---------------------------------------------------------------
 
 
@@ -756,107 +710,3 @@ def dossier_export(
         request=request,
     )
     return DossierPackage(filename=filename, content=content, entries=tuple(entries), sha256=digest)
-
-
-# --- office templates -------------------------------------------------------------------
-
-
-def _template_manager(actor: Any) -> None:
-    if getattr(actor, "role", None) not in TEMPLATE_ROLES or access.is_administrator(actor):
-        raise PermissionDenied(MSG_TEMPLATE_ROLE, code="role_not_allowed")
-
-
-def template_validate(kind: str, content: bytes) -> bytes:
-    """Render `content` with the kind's sample context; the rendered bytes, or DomainError."""
-    if not content:
-        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
-    if len(content) > TEMPLATE_MAX_BYTES:
-        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise zipfile.BadZipFile
-    except zipfile.BadZipFile:
-        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx") from None
-    try:
-        return render.render_docx(
-            content, in_source_language(sample_context, kind), fields=sandbox.fields_for(kind)
-        )
-    except render.RenderError as exc:
-        raise DomainError(
-            MSG_TEMPLATE_INVALID.format(detail=exc.message), field="file", code="template_invalid"
-        ) from None
-
-
-def template_upload(
-    *, kind: str, upload: Any, actor: Any, note: str = "", request: Any = None
-) -> DocumentTemplate:
-    """Make an office's .docx the template for `kind`, once it renders the sample."""
-    kind = _kind(kind)
-    _template_manager(actor)
-    if upload is None:
-        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
-    name = getattr(upload, "name", "") or "template.docx"
-    if not name.lower().endswith(".docx"):
-        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx")
-    size = getattr(upload, "size", None)
-    if size is not None and size > TEMPLATE_MAX_BYTES:
-        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
-    content = upload.read()
-    template_validate(kind, content)
-    written = _Written()
-    try:
-        with transaction.atomic():
-            previous = list(
-                DocumentTemplate.objects.select_for_update().filter(kind=kind, active=True)
-            )
-            DocumentTemplate.objects.filter(pk__in=[p.pk for p in previous]).update(active=False)
-            row = DocumentTemplate(
-                kind=kind,
-                original_name=name[-255:],
-                sha256=render.sha256_hex(content),
-                note=(note or "").strip()[:200],
-                active=True,
-                uploaded_by=actor,
-            )
-            row.file.save("template.docx", ContentFile(content), save=False)
-            written.names.append((row.file.storage, row.file.name))
-            row.save()
-            audit_log(
-                actor=actor,
-                action="update",
-                target=row,
-                changes={
-                    "kind": str(kind),
-                    "sha256": row.sha256,
-                    "original_name": row.original_name,
-                    "replaces": [p.pk for p in previous],
-                },
-                request=request,
-            )
-            return row
-    except BaseException:
-        written.remove()
-        raise
-
-
-def template_reset(*, kind: str, actor: Any, request: Any = None) -> int:
-    """Go back to the shipped template for `kind`; the uploads stay on file. Returns how
-    many uploads were switched off."""
-    kind = _kind(kind)
-    _template_manager(actor)
-    with transaction.atomic():
-        ids = list(
-            DocumentTemplate.objects.select_for_update()
-            .filter(kind=kind, active=True)
-            .values_list("pk", flat=True)
-        )
-        DocumentTemplate.objects.filter(pk__in=ids).update(active=False)
-        audit_log(
-            actor=actor,
-            action="update",
-            target=("documents.documenttemplate", str(kind), f"{kind.label}：恢复默认模板"),
-            changes={"kind": str(kind), "deactivated": ids},
-            request=request,
-        )
-    return len(ids)

@@ -13,6 +13,7 @@ FORBIDDEN = {
     "selectors": {"services", "views"},
     "roles": {"services", "selectors", "views"},
     "sandbox": {"services", "selectors", "views", "models", "render"},
+    "package": {"services", "selectors", "views", "models", "render", "sandbox"},
     "render": {"services", "selectors", "views", "models"},
 }
 

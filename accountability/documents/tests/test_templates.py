@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from accountability.documents import render, samples, sandbox
+from accountability.documents import package, render, samples, sandbox
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.templates_src import build_templates as build
 from accountability.documents.tests.helpers import W, docx_part, docx_text
@@ -249,8 +249,12 @@ def test_a_broken_tag_is_an_error():
 
 
 def test_a_file_that_is_not_a_docx_is_an_error():
-    with pytest.raises(render.RenderError) as caught:
+    """The package check refuses it first; past that check, docxtpl's failure is one too."""
+    with pytest.raises(package.PackageRefused) as refused:
         render.render_docx(b"not a zip file", {})
+    assert refused.value.message == package.MSG_NOT_DOCX
+    with pytest.raises(render.RenderError) as caught:
+        render.render_docx(b"not a zip file", {}, inspect=False)
     assert caught.value.message == render.TEMPLATE_UNREADABLE.format(detail="BadZipFile")
 
 
