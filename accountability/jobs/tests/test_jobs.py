@@ -234,3 +234,12 @@ class MemoryLimitTests(TestCase):
         self.assertTrue(os.WIFEXITED(status))
         self.assertEqual(os.WEXITSTATUS(status), 3)
         self.assertFalse(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL)
+
+
+def test_each_test_process_works_a_queue_of_its_own():
+    """Never the application's queue, nor another test process's (see conftest.py)."""
+    from django.conf import settings
+
+    from accountability.jobs.queue import queue_name
+
+    assert queue_name() == settings.JOBS_QUEUE == f"test-{os.getpid()}"
