@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accountability.common.i18n import in_source_language
-from accountability.documents import drafts, office_templates
+from accountability.documents import conversion, drafts, office_templates
 from accountability.jobs.registry import JobContext, JobOutcome, job
 
 
@@ -54,4 +54,34 @@ def draft_render(ctx: JobContext, **params: object) -> JobOutcome:
         message=draft.filename,
         url=reverse("documents:draft", args=[draft.pk]),
         data={"draft": str(draft.pk)},
+    )
+
+
+@job(
+    label=_("生成 PDF"),
+    # A batch run, and the one-by-one runs that follow a batch that failed as a whole.
+    timeout=lambda: settings.DOCUMENTS_PDF_TIMEOUT * 2 + 60,
+    memory_mb=_converting_memory_mb,
+)
+def pdf_convert(ctx: JobContext, *, document_ids: list[int]) -> JobOutcome:
+    """PDFs of issued documents, this job's own and any others waiting, several per run."""
+    from accountability.documents.models import DocumentPdf, IssuedDocument
+
+    result = conversion.pdf_convert_for_job(
+        job_id=ctx.job_id, document_ids=document_ids, progress=ctx.progress
+    )
+    first = IssuedDocument.objects.filter(pk__in=document_ids).order_by("id").first()
+    url = reverse("documents:case_documents", args=[first.case_id]) if first else ""
+    ready = DocumentPdf.objects.filter(
+        document_id__in=document_ids, state=DocumentPdf.State.READY
+    ).count()
+    message = (
+        conversion.MSG_DONE.format(count=ready)
+        if ready == len(document_ids)
+        else conversion.MSG_ELSEWHERE
+    )
+    return JobOutcome(
+        message=in_source_language(str, message),
+        url=url,
+        data={"made": result.made, "failed": list(result.failed)},
     )

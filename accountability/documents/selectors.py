@@ -122,7 +122,7 @@ def document_get_for_user(*, document_id: int | str, user: Any) -> IssuedDocumen
 def document_list_for_case(*, case: Case) -> list[IssuedDocument]:
     return list(
         IssuedDocument.objects.filter(case=case)
-        .select_related("party__person", "issued_by", "supersedes")
+        .select_related("party__person", "issued_by", "supersedes", "pdf__job")
         .order_by("issued_at", "id")
     )
 

@@ -22,6 +22,8 @@ urlpatterns = [
     # A draft the worker made (preview or template sample), for the user who asked for it.
     path("drafts/<uuid:draft_id>/", views.draft_download, name="draft"),
     path("<int:pk>/reissue/", views.reissue, name="reissue"),
+    # POST: ask (again) for the PDF, made by the worker.
+    path("<int:pk>/pdf/", views.pdf_request, name="pdf"),
     # Office templates.
     path("templates/", views.templates, name="templates"),
     path("templates/<slug:kind>.docx", views.template_download, name="template_download"),

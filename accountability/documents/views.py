@@ -20,19 +20,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accountability.cases import access
 from accountability.cases.models import Appeal, Case, CaseParty
 from accountability.cases.selectors import case_get_for_user
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.common.i18n import in_source_language, label_separator
-from accountability.documents import drafts, office_templates, selectors, services
+from accountability.documents import conversion, drafts, office_templates, selectors, services
 from accountability.documents import render as rendering
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.pdf import pdf_available
-from accountability.documents.roles import can_manage_templates
+from accountability.documents.roles import can_manage_templates, issuer_roles
 from accountability.documents.samples import sample_context
 
 MSG_ISSUED = gettext_noop("已印发{title}{number}。")
 MSG_REISSUED = gettext_noop("已生成{title}第{version}版。")
+MSG_PDF_UNDER_WAY = gettext_noop("PDF 正在后台生成，完成后可在文书列表中下载。")
 MSG_TEMPLATE_RECEIVED = gettext_noop("已收到“{name}”，正在后台校验，完成后本页显示结果。")
 MSG_TEMPLATE_RESET = gettext_noop("“{kind}”已恢复使用系统默认模板。")
 MSG_UNKNOWN_KIND = gettext_noop("未知的文书种类。")
@@ -102,6 +104,9 @@ def _int(value: Any) -> int:
 def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(case_id=case_id, user=request.user)
     documents = selectors.document_list_for_case(case=case)
+    roles = access.case_roles(case=case, user=request.user)
+    for document in documents:
+        document.can_retry = bool(roles & issuer_roles(document.kind))  # type: ignore[attr-defined]
     options = selectors.issue_options(case=case, user=request.user)
     return render(
         request,
@@ -145,7 +150,29 @@ def issue(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         number = _("（{number}）").format(number=document.number) if document.number else ""
         messages.success(request, _(MSG_ISSUED).format(title=document.title, number=number))
+        _pdf_under_way(request, document)
     return _back(request, case)
+
+
+def _pdf_under_way(request: HttpRequest, document: Any) -> None:
+    if document.pdf_copy is not None:
+        messages.info(request, _(MSG_PDF_UNDER_WAY))
+
+
+@login_required
+@require_POST
+def pdf_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask (again) for the PDF of an issued document: one that failed or was never made."""
+    document = selectors.document_get_for_user(document_id=pk, user=request.user)
+    try:
+        conversion.pdf_retry(document=document, actor=request.user, request=request)
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _(MSG_PDF_UNDER_WAY))
+    return _back(request, document.case)
 
 
 @login_required
@@ -163,6 +190,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _(MSG_REISSUED).format(title=new.title, version=new.version))
+        _pdf_under_way(request, new)
     return _back(request, document.case)
 
 
