@@ -50,6 +50,11 @@ LABEL_MANY = _("生成 PDF：{count}份文书")
 Progress = Callable[..., None]
 
 
+def _source(message: Any, **values: Any) -> str:
+    """``message`` filled in, in the source language (job labels and messages are records)."""
+    return in_source_language(lambda: str(message).format(**{k: str(v) for k, v in values.items()}))
+
+
 @dataclass
 class Conversion:
     """What a conversion run did: the DocumentPdf ids made and failed (id -> reason)."""
@@ -76,16 +81,15 @@ def pdf_request(
     documents = list(documents)
     if not documents or not pdf.pdf_available():
         return None
-    label = (
-        LABEL.format(title=documents[0].title)
-        if len(documents) == 1
-        else LABEL_MANY.format(count=len(documents))
-    )
+    if len(documents) == 1:
+        label = _source(LABEL, title=documents[0].title)
+    else:
+        label = _source(LABEL_MANY, count=len(documents))
     job = job_enqueue(
         handler=pdf_convert,
         owner=actor,
         params={"document_ids": [d.pk for d in documents]},
-        label=in_source_language(str, label),
+        label=label,
     )
     requester = actor if getattr(actor, "is_authenticated", False) else None
     DocumentPdf.objects.bulk_create(
@@ -120,7 +124,7 @@ def pdf_retry(*, document: IssuedDocument, actor: Any, request: Any = None) -> A
             handler=pdf_convert,
             owner=actor,
             params={"document_ids": [document.pk]},
-            label=in_source_language(str, LABEL.format(title=document.title)),
+            label=_source(LABEL, title=document.title),
         )
         if row is None:
             row = DocumentPdf.objects.create(document=document, job=job, requested_by=actor)
@@ -250,8 +254,7 @@ def convert_pending(
 
         def told(done: int, total: int) -> None:
             if progress is not None:
-                text = MSG_CONVERTING.format(done=done, total=total)
-                progress(done, total, in_source_language(str, text))
+                progress(done, total, _source(MSG_CONVERTING, done=done, total=total))
 
         try:
             made = pdf.docx_to_pdf_many([d for _, d in sources], timeout=timeout, progress=told)
@@ -293,7 +296,7 @@ def _stopped(error: BaseException) -> str:
         reason = MSG_MEMORY.format(mb=settings.DOCUMENTS_SOFFICE_MEMORY_MB)
     else:
         reason = MSG_INTERNAL.format(ref="pdf")
-    return in_source_language(str, MSG_JOB_STOPPED.format(reason=reason))
+    return _source(MSG_JOB_STOPPED, reason=reason)
 
 
 def pdf_convert_for_job(

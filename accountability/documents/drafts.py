@@ -167,7 +167,7 @@ def draft_request(
     if sample:
         _sample_reader(actor)
         params: dict[str, Any] = {"sample": True, "kind": str(kind), "fmt": fmt}
-        label = LABEL_SAMPLE.format(kind=kind.label, fmt=shown_fmt)
+        label = in_source_language(lambda: str(LABEL_SAMPLE).format(kind=kind.label, fmt=shown_fmt))
     else:
         assert case is not None
         subject = _case_subject(
@@ -182,13 +182,13 @@ def draft_request(
             "appeal_id": appeal.pk if appeal else None,
         }
         title = in_source_language(ctx.document_title, kind, subject)
-        label = LABEL_DRAFT.format(title=title, fmt=shown_fmt)
+        label = in_source_language(lambda: str(LABEL_DRAFT).format(title=title, fmt=shown_fmt))
     with transaction.atomic():
         return job_enqueue(
             handler=draft_render,
             owner=actor,
             params=params,
-            label=in_source_language(str, label),
+            label=label,
         )
 
 

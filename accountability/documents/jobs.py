@@ -75,13 +75,15 @@ def pdf_convert(ctx: JobContext, *, document_ids: list[int]) -> JobOutcome:
     ready = DocumentPdf.objects.filter(
         document_id__in=document_ids, state=DocumentPdf.State.READY
     ).count()
-    message = (
-        conversion.MSG_DONE.format(count=ready)
-        if ready == len(document_ids)
-        else conversion.MSG_ELSEWHERE
+    message = in_source_language(
+        lambda: (
+            str(conversion.MSG_DONE).format(count=ready)
+            if ready == len(document_ids)
+            else str(conversion.MSG_ELSEWHERE)
+        )
     )
     return JobOutcome(
-        message=in_source_language(str, message),
+        message=message,
         url=url,
         data={"made": result.made, "failed": list(result.failed)},
     )
