@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from docx import Document
 
 from accountability.cases.demo import seed_cases
@@ -58,6 +59,7 @@ class DemoDocumentsTests(DocumentsTestCase):
         self.assertEqual(job.label, f"生成 PDF：{documents.count()}份文书")
 
     @pytest.mark.skipif(not (pdf.pdf_available() and poppler_available()), reason=NO_PDF)
+    @override_settings(DOCUMENTS_PDF_BATCH_SIZE=100)  # all in one LibreOffice run
     def test_every_demo_document_converts_to_pdf_and_png(self):
         """The demo's job, run as the worker runs it, makes every PDF."""
         job = DocumentPdf.objects.first().job
