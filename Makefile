@@ -29,7 +29,8 @@ install: $(BIN)/.installed static/vendor/build/.built
 system-deps:
 	bash scripts/system-deps.sh
 
-demo: install system-deps
+# The demo's documents queue their PDFs (one job): Redis must be up to take it.
+demo: install system-deps services
 	mkdir -p var
 	$(BIN)/accountability compilemessages --ignore=.venv -v 0
 	$(BIN)/accountability migrate --noinput -v 0

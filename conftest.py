@@ -4,8 +4,18 @@ import os
 
 import pytest
 
-# Each test process works its own job queue on the shared Redis (pytest-xdist runs several).
-os.environ.setdefault("JOBS_QUEUE", f"test-{os.getpid()}")
+# Each test process works its own job queue on the shared Redis (pytest-xdist runs several),
+# never the queue of a worker serving the application. An xdist worker inherits the
+# controller's environment, where this file ran first, so a worker names its own queue; and
+# pytest-django has read the settings before this file runs, so the setting is set too.
+if os.environ.get("PYTEST_XDIST_WORKER") or "JOBS_QUEUE" not in os.environ:
+    os.environ["JOBS_QUEUE"] = f"test-{os.getpid()}"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.JOBS_QUEUE = os.environ["JOBS_QUEUE"]
 
 
 def pytest_configure(config):

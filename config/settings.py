@@ -143,6 +143,23 @@ AUDIT_ANCHOR_DIR = env_str("AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anc
 # (发文字号 such as 镇纪监干〔2026〕3号); defaults in accountability/documents/constants.py.
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "中共镇雄县纪律检查委员会 镇雄县监察委员会")
 DOCUMENTS_NUMBER_PREFIX = env_str("DOCUMENTS_NUMBER_PREFIX", "")
+# An office's own template (.docx) is checked in the worker before docxtpl sees it: its size,
+# its size unzipped and compression ratio (read from the zip's directory before extracting),
+# its number of parts and of XML elements (streamed, no DTDs), within a time and memory limit.
+# PDFs are made in the worker, several documents per LibreOffice run, the soffice process
+# bounded in address space. Drafts made in the worker are kept for their requester a while.
+# See accountability/documents/package.py, conversion.py and drafts.py.
+DOCUMENTS_TEMPLATE_MAX_MB = env_int("DOCUMENTS_TEMPLATE_MAX_MB", 5)
+DOCUMENTS_TEMPLATE_MAX_UNZIPPED_MB = env_int("DOCUMENTS_TEMPLATE_MAX_UNZIPPED_MB", 50)
+DOCUMENTS_TEMPLATE_MAX_RATIO = env_int("DOCUMENTS_TEMPLATE_MAX_RATIO", 100)
+DOCUMENTS_TEMPLATE_MAX_PARTS = env_int("DOCUMENTS_TEMPLATE_MAX_PARTS", 300)
+DOCUMENTS_TEMPLATE_MAX_ELEMENTS = env_int("DOCUMENTS_TEMPLATE_MAX_ELEMENTS", 100_000)
+DOCUMENTS_TEMPLATE_CHECK_SECONDS = env_int("DOCUMENTS_TEMPLATE_CHECK_SECONDS", 60)
+DOCUMENTS_TEMPLATE_CHECK_MEMORY_MB = env_int("DOCUMENTS_TEMPLATE_CHECK_MEMORY_MB", 512)
+DOCUMENTS_PDF_BATCH_SIZE = env_int("DOCUMENTS_PDF_BATCH_SIZE", 20)
+DOCUMENTS_PDF_TIMEOUT = env_int("DOCUMENTS_PDF_TIMEOUT", 300)
+DOCUMENTS_SOFFICE_MEMORY_MB = env_int("DOCUMENTS_SOFFICE_MEMORY_MB", 2048)
+DOCUMENTS_DRAFT_HOURS = env_int("DOCUMENTS_DRAFT_HOURS", 24)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -40,6 +40,7 @@ from accountability.documents import selectors as document_selectors
 from accountability.documents.context import CRIMINAL
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.pdf import pdf_available
+from accountability.documents.roles import issuer_roles
 
 A = wf.Action
 PAGE_SIZE = 20
@@ -203,10 +204,12 @@ def _subject_documents(decision: Decision) -> list[dict[str, str]]:
     except ImportError:
         return []
     result = []
-    for document in decision.documents.filter(kind__in=SUBJECT_KINDS).order_by("id"):
+    for document in (
+        decision.documents.filter(kind__in=SUBJECT_KINDS).select_related("pdf").order_by("id")
+    ):
         if document.recipient not in ("", "person"):
             continue
-        fmt = "pdf" if document.pdf else "docx"
+        fmt = "pdf" if document.pdf_ready else "docx"
         url = url_or_empty("documents:download", document.pk, fmt)
         if url:
             result.append({"title": str(document), "url": url})
@@ -457,9 +460,15 @@ def _decision_block(
         "restrictions": selectors.decision_restrictions(decision=decision),
         "final_on": selectors.decision_final_on(decision=decision),
         "document": decision.documents.filter(kind=DocumentKind.DECISION)
+        .select_related("pdf__job")
         .order_by("-version", "-id")
         .first(),
         "pdf_available": pdf_available(),
+        # The documents app's PDF status: who may ask for it again, and where to come back.
+        "can_retry_pdf": bool(
+            access.case_roles(case=case, user=user) & issuer_roles(DocumentKind.DECISION)
+        ),
+        "next": f"{reverse('cases:detail', args=[pk])}#decision-{decision.pk}",
     }
 
 
@@ -468,6 +477,7 @@ def _documents(case: Case, user: Any, has_attachments: bool) -> dict[str, Any]:
     the documents page, and the dossier package when there is something to package."""
     rows = document_selectors.document_list_for_case(case=case)
     superseded = {d.supersedes_id for d in rows if d.supersedes_id}
+    roles = access.case_roles(case=case, user=user)
     others = [
         option.title
         for option in document_selectors.issue_options(case=case, user=user)
@@ -480,12 +490,20 @@ def _documents(case: Case, user: Any, has_attachments: bool) -> dict[str, Any]:
         case=case, user=user
     )
     return {
-        "rows": [{"document": d, "superseded": d.pk in superseded} for d in rows],
+        "rows": [
+            {
+                "document": d,
+                "superseded": d.pk in superseded,
+                "can_retry": bool(roles & issuer_roles(d.kind)),
+            }
+            for d in rows
+        ],
         "others": others,
         "can_export": can_export,
         "transfer": can_export and case.parties.filter(severity=CRIMINAL).exists(),
         "pdf_available": pdf_available(),
         "url": reverse("documents:case_documents", args=[case.pk]),
+        "next": f"{reverse('cases:detail', args=[case.pk])}#documents",
     }
 
 

@@ -730,11 +730,11 @@ def filing_report(subject: Subject, *, number: str, issued_on: date, actor: Any)
 
 
 def _pages(document: Any) -> str:
-    """Page count of a stored PDF (empty when there is none)."""
-    if not document.pdf:
+    """Page count of the document's PDF once the worker has made it (empty until then)."""
+    if not document.pdf_ready:
         return ""
     try:
-        with document.pdf.open("rb") as handle:
+        with document.pdf.file.open("rb") as handle:
             data = handle.read()
     except OSError:
         return ""
@@ -753,6 +753,7 @@ def dossier_index(subject: Subject, *, number: str, issued_on: date, actor: Any)
         IssuedDocument.objects.filter(case=case)
         .exclude(kind=DocumentKind.DOSSIER_INDEX)
         .filter(models_q_party(party))
+        .select_related("pdf")
         .order_by("issued_at", "id")
     )
     items = []

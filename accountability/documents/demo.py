@@ -1,10 +1,14 @@
 """Demo documents for `accountability seed_demo`: the paperwork of the demo's decided cases.
 
 Idempotent: a document already issued is left alone. Issued through the service as the
-case's own officer would, dated when the step happened, without PDFs (the download makes
-one from the stored .docx). Decisions the demo left waiting for their document stay
-waiting: only decisions already recorded as issued get their decision document, with the
-number recorded for them.
+case's own officer would, dated when the step happened. Decisions the demo left waiting for
+their document stay waiting: only decisions already recorded as issued get their decision
+document, with the number recorded for them.
+
+Their PDFs come through the queue, as for any issued document, but all in one job (one
+LibreOffice run per DOCUMENTS_PDF_BATCH_SIZE documents): the worker that ``make run`` starts
+beside the server makes them within a minute or so of the seeding, and the documents pages
+show their progress meanwhile. Without LibreOffice no PDF is asked for.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from accountability.cases import access
 from accountability.cases.models import Appeal, Case, Decision, Delivery
 from accountability.cases.workflow import DECIDED_STATES, Role
 from accountability.common.errors import DomainError
-from accountability.documents import services
+from accountability.documents import conversion, services
 from accountability.documents.context import CRIMINAL, Subject
 from accountability.documents.kinds import DocumentKind
+from accountability.documents.roles import ISSUER_ROLES
 
 
 def _issuer(case: Case) -> Any:
@@ -28,7 +34,7 @@ def _issuer(case: Case) -> Any:
 
     for role in (Role.CASE_OFFICER, Role.CITY_OFFICER, Role.OFFICE_HEAD):
         for user in User.objects.filter(role=role, is_active=True).order_by("id"):
-            if access.case_roles(case=case, user=user) & services.ISSUER_ROLES:
+            if access.case_roles(case=case, user=user) & ISSUER_ROLES:
                 return user
     return None
 
@@ -76,9 +82,11 @@ def _requests(case: Case) -> list[tuple[str, dict[str, Any], date | None]]:
     return wanted
 
 
-def seed_documents() -> str:
-    """Issue the documents the demo cases call for; return a line for the command to print."""
+def seed_documents(*, with_pdf: bool = True) -> str:
+    """Issue the documents the demo cases call for, and queue one job for their PDFs;
+    return a line for the command to print."""
     created = existing = 0
+    issued = []
     today = timezone.localdate()
     cases = Case.objects.filter(state__in=DECIDED_STATES).order_by("received_on", "id")
     for case in cases:
@@ -96,7 +104,7 @@ def seed_documents() -> str:
                 existing += 1
                 continue
             try:
-                services.document_issue(
+                document = services.document_issue(
                     case=case,
                     kind=kind,
                     actor=actor,
@@ -106,7 +114,11 @@ def seed_documents() -> str:
                 )
             except DomainError:
                 continue  # not ready for this case: the demo shows it as such
+            issued.append(document)
             created += 1
+    if with_pdf and issued:
+        with transaction.atomic():
+            conversion.pdf_request(documents=issued, actor=None)
     return f"演示文书：新增{created}份，已有{existing}份。"
 
 

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from accountability.cases import access
 from accountability.cases.models import Appeal, Case, Decision, Delivery
 from accountability.cases.selectors import case_get_for_user, decision_get_for_user
-from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.documents import context as ctx
 from accountability.documents import render
-from accountability.documents.kinds import DocumentKind
-from accountability.documents.models import DocumentTemplate, IssuedDocument
+from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
+from accountability.documents.models import DocumentTemplate, IssuedDocument, TemplateUpload
+from accountability.documents.roles import DOSSIER_ROLES, issuer_roles
 
 MSG_TEMPLATE_FILE_MISSING = _("单位上传的“{kind}”模板文件缺失，请重新上传或恢复默认模板。")
 
@@ -69,15 +69,28 @@ class TemplateStatus:
     kind: DocumentKind
     active: DocumentTemplate | None
     history: tuple[DocumentTemplate, ...]
+    #: The latest uploads being checked or refused (accepted ones are in ``history``).
+    uploads: tuple[TemplateUpload, ...] = ()
+
+
+#: How many of the latest uploads the templates page lists (for all kinds together).
+RECENT_UPLOADS = 30
 
 
 def template_overview() -> list[TemplateStatus]:
     rows = list(DocumentTemplate.objects.select_related("uploaded_by").order_by("-uploaded_at"))
+    uploads = list(
+        TemplateUpload.objects.exclude(state=TemplateUpload.State.ACCEPTED)
+        .select_related("uploaded_by")
+        .defer("content")
+        .order_by("-uploaded_at", "-id")[:RECENT_UPLOADS]
+    )
     result = []
     for kind in DocumentKind:
         mine = tuple(r for r in rows if r.kind == kind)
         active = next((r for r in mine if r.active), None)
-        result.append(TemplateStatus(kind=kind, active=active, history=mine))
+        waiting = tuple(u for u in uploads if u.kind == kind)
+        result.append(TemplateStatus(kind=kind, active=active, history=mine, uploads=waiting))
     return result
 
 
@@ -109,7 +122,7 @@ def document_get_for_user(*, document_id: int | str, user: Any) -> IssuedDocumen
 def document_list_for_case(*, case: Case) -> list[IssuedDocument]:
     return list(
         IssuedDocument.objects.filter(case=case)
-        .select_related("party__person", "issued_by", "supersedes")
+        .select_related("party__person", "issued_by", "supersedes", "pdf__job")
         .order_by("issued_at", "id")
     )
 
@@ -130,8 +143,6 @@ class IssueOption:
 
     @property
     def numbered(self) -> bool:
-        from accountability.documents.kinds import NUMBERED_KINDS
-
         return self.kind in NUMBERED_KINDS
 
 
@@ -187,8 +198,6 @@ def _option(
     latest: dict[_Key, IssuedDocument],
     roles: frozenset[str],
 ) -> IssueOption:
-    from accountability.documents.services import ISSUER_ROLES, KIND_ROLES
-
     try:
         ctx.check_ready(kind, subject)
         ready, reason = True, ""
@@ -205,7 +214,7 @@ def _option(
         ready=ready,
         reason=reason,
         issued=latest.get(_key(kind, party_id, subject.recipient, appeal_id)),
-        allowed=bool(roles & KIND_ROLES.get(kind, ISSUER_ROLES)),
+        allowed=bool(roles & issuer_roles(kind)),
     )
 
 
@@ -258,11 +267,5 @@ def number_prefix(*, kind: str, case: Case, party: Any = None) -> str:
     return ctx.number_prefix_for(ctx.issuing_organ(kind, ctx.Subject(case, party)))
 
 
-def can_manage_templates(user: Any) -> bool:
-    return getattr(user, "role", None) in {Role.CASE_OFFICER, Role.OFFICE_HEAD}
-
-
 def can_export_dossier(*, case: Case, user: Any) -> bool:
-    from accountability.documents.services import DOSSIER_ROLES
-
     return bool(access.case_roles(case=case, user=user) & DOSSIER_ROLES)

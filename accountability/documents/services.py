@@ -1,5 +1,6 @@
 """Writes of the documents app: issuing (frozen, numbered, hashed, audited), new versions,
-downloads, the dossier package, and office templates.
+downloads and the dossier package. Office templates are in office_templates.py, drafts in
+drafts.py, PDFs (made by the worker) in conversion.py.
 
 Signatures:
 
@@ -8,30 +9,27 @@ Signatures:
     document_reissue(*, document, actor, reason, with_pdf=True, request=None) -> IssuedDocument
     decision_paper_record(*, decision, actor, number, issued_on, request=None) -> Decision
     document_download(*, document, fmt, actor, request=None) -> DownloadFile
-    dossier_export(*, case, actor, with_pdf=True, request=None) -> DossierPackage
-    template_upload(*, kind, upload, actor, note="", request=None) -> DocumentTemplate
-    template_reset(*, kind, actor, request=None) -> int
+    dossier_export(*, case, actor, request=None) -> DossierPackage
     next_serial(*, prefix, year) -> int            (inside the caller's transaction)
 
 A 发文字号 is taken from its counter row under select_for_update inside the same
-transaction that stores the document: a failure anywhere (rendering, PDF,
-the case's own refusal) rolls the counter back with it, so numbers have no gaps,
-and two officers issuing at once wait for each other instead of sharing a number.
+transaction that stores the document: a failure anywhere (rendering, the case's
+own refusal) rolls the counter back with it, and the stored file is removed, so
+numbers have no gaps and no file is left without its row; two officers issuing
+at once wait for each other instead of sharing a number.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,26 +43,16 @@ from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import in_source_language, join_list
 from accountability.documents import context as ctx
-from accountability.documents import render
+from accountability.documents import conversion, render, sandbox
+from accountability.documents.files import Written, removed_on_failure
 from accountability.documents.formatting import cn_date, document_number
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
 from accountability.documents.models import (
     DocumentNumberSequence,
-    DocumentTemplate,
     IssuedDocument,
 )
-from accountability.documents.pdf import docx_to_pdf, docx_to_pdf_many, pdf_available
-from accountability.documents.samples import sample_context
+from accountability.documents.roles import DOSSIER_ROLES, issuer_roles
 from accountability.documents.selectors import template_for
-
-ISSUER_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD, Role.CITY_OFFICER})
-KIND_ROLES: dict[str, frozenset[str]] = {
-    DocumentKind.DOSSIER_INDEX: ISSUER_ROLES | {Role.ARCHIVIST},
-    DocumentKind.APPEAL_REVIEW: ISSUER_ROLES | {Role.COMMITTEE_SECRETARY},
-}
-DOSSIER_ROLES = ISSUER_ROLES | {Role.ARCHIVIST}
-TEMPLATE_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})
-TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 
 MSG_UNKNOWN_KIND = _("未知的文书种类“{kind}”。")
 MSG_NOT_ISSUER = _("只有{roles}可以印发{document}。")
@@ -75,11 +63,6 @@ MSG_TAMPERED = _("文书文件“{name}”的校验值与印发时记录的不�
 MSG_FILE_MISSING = _("文书文件“{name}”在存储中缺失。")
 MSG_BAD_FORMAT = _("下载格式只能是 docx 或 pdf。")
 MSG_NOT_DOSSIER = _("只有{roles}可以导出案卷材料包。")
-MSG_TEMPLATE_ROLE = _("只有监督室工作人员和监督室负责人可以管理文书模板。")
-MSG_TEMPLATE_EMPTY = _("请选择要上传的模板文件。")
-MSG_TEMPLATE_NOT_DOCX = _("模板必须是 .docx 格式的 Word 文件（不支持 .doc、.wps）。")
-MSG_TEMPLATE_TOO_LARGE = _("模板文件不能超过 5 MB。")
-MSG_TEMPLATE_INVALID = _("模板校验未通过：{detail}")
 MSG_ADOPTED_NUMBER = _("决定书字号“{number}”不符合“机关代字〔年份〕序号号”的格式。")
 MSG_PAPER_YEAR = _("决定文书字号“{number}”的年份应与印发日期（{date}）所在年度一致。")
 MSG_PAPER_USED = _("决定文书字号“{number}”已用于{what}，不能重复使用。")
@@ -110,7 +93,7 @@ def _kind(kind: str) -> DocumentKind:
 
 
 def _authorise(kind: DocumentKind, case: Case, actor: Any) -> None:
-    allowed = KIND_ROLES.get(kind, ISSUER_ROLES)
+    allowed = issuer_roles(kind)
     if not access.case_roles(case=case, user=actor) & allowed:
         raise PermissionDenied(
             MSG_NOT_ISSUER.format(roles=_labels(allowed), document=kind.label),
@@ -165,18 +148,6 @@ def existing_document(kind: DocumentKind, subject: ctx.Subject) -> IssuedDocumen
     return rows.order_by("-version", "-id").first()
 
 
-@dataclass
-class _Written:
-    """Files stored during a transaction, removed again if it rolls back."""
-
-    names: list[tuple[Any, str]] = field(default_factory=list)
-
-    def remove(self) -> None:
-        for storage, name in self.names:
-            with contextlib.suppress(OSError):  # best effort: the row was never stored
-                storage.delete(name)
-
-
 def _store(
     *,
     kind: DocumentKind,
@@ -189,15 +160,17 @@ def _store(
     serial: int | None,
     issued_on: date,
     with_pdf: bool,
-    written: _Written,
+    written: Written,
     version: int = 1,
     supersedes: IssuedDocument | None = None,
     reason: str = "",
-    request: Any = None,
-) -> IssuedDocument:
+) -> tuple[IssuedDocument, Any]:
+    """Render, store and freeze the document; its PDF asked for (the Job, or None). The
+    caller writes the audit entries, last."""
     template = template_for(kind)
-    docx = render.render_docx(template.content, data)
-    pdf = docx_to_pdf(docx) if with_pdf and pdf_available() else b""
+    docx = render.render_docx(
+        template.content, data, fields=sandbox.fields_for(kind), inspect=not template.is_shipped
+    )
     decision = getattr(subject.party, "decision", None) if subject.party else None
     document = IssuedDocument(
         kind=kind,
@@ -217,38 +190,37 @@ def _store(
         issued_on=issued_on,
         docx_sha256=render.sha256_hex(docx),
         docx_sm3=render.sm3_hex(docx),
-        pdf_sha256=render.sha256_hex(pdf) if pdf else "",
-        pdf_sm3=render.sm3_hex(pdf) if pdf else "",
         template=template.row,
         template_sha256=template.sha256,
         context=data,
         issued_by=actor,
     )
-    document.docx.save("document.docx", ContentFile(docx), save=False)
-    written.names.append((document.docx.storage, document.docx.name))
-    if pdf:
-        document.pdf.save("document.pdf", ContentFile(pdf), save=False)
-        written.names.append((document.pdf.storage, document.pdf.name))
+    written.save(document.docx, "document.docx", docx)
     document.save()
+    job = conversion.pdf_request(documents=[document], actor=actor) if with_pdf else None
+    return document, job
+
+
+def _audit_issue(document: IssuedDocument, *, actor: Any, job: Any, request: Any) -> None:
+    supersedes = document.supersedes
     audit_log(
         actor=actor,
         action="issue_document",
         target=document,
         changes={
-            "kind": str(kind),
-            "number": number,
-            "version": version,
+            "kind": str(document.kind),
+            "number": document.number,
+            "version": document.version,
             "supersedes": supersedes.pk if supersedes else None,
             "docx_sha256": document.docx_sha256,
             "docx_sm3": document.docx_sm3,
-            "pdf_sha256": document.pdf_sha256,
-            "pdf_sm3": document.pdf_sm3,
-            "template_sha256": template.sha256,
+            # The PDF follows from the worker, with an audit entry of its own.
+            "pdf": "requested" if job is not None else "none",
+            "template_sha256": document.template_sha256,
         },
-        detail=reason,
+        detail=document.reason,
         request=request,
     )
-    return document
 
 
 def document_issue(
@@ -263,75 +235,81 @@ def document_issue(
     with_pdf: bool = True,
     request: Any = None,
 ) -> IssuedDocument:
-    """Fill in, number (for 公文), store and freeze a document of `kind` for the case.
+    """Fill in, number (for 公文), store and freeze a document of `kind` for the case, and
+    ask the worker for its PDF.
 
     For the decision document this also records the decision as issued (cases'
     decision_mark_issued), in the same transaction, with the new 发文字号; for a
     decision already recorded as issued without a document, the recorded number
     is kept.
+
+    The transaction is short and takes the audit chain's lock last: it renders the .docx
+    (milliseconds), stores it and the row, queues the PDF (LibreOffice runs in the worker,
+    after the commit), and only then writes the audit entries, so that every other audited
+    action waits for no more than this transaction's last statements.
     """
     kind = _kind(kind)
     subject = _subject(case, party, recipient, appeal)
     _authorise(kind, case, actor)
     issued_on = issued_on or timezone.localdate()
-    written = _Written()
-    try:
-        with transaction.atomic():
-            # One issuer at a time per case: the duplicate check below stays true.
-            Case.objects.select_for_update().filter(pk=case.pk).first()
-            ctx.check_ready(kind, subject)
-            existing = existing_document(kind, subject)
-            if existing is not None:
-                raise DomainError(
-                    MSG_ALREADY_ISSUED.format(
-                        title=existing.title,
-                        date=cn_date(existing.issued_on),
-                        number=gettext("（{number}）").format(number=existing.number)
-                        if existing.number
-                        else "",
-                    ),
-                    field="kind",
-                    code="already_issued",
-                )
-            number, prefix, year, serial = "", "", None, None
-            decision = subject.party.decision if kind == DocumentKind.DECISION else None  # type: ignore[union-attr]
-            if decision is not None and decision.document_number:
-                number = decision.document_number
-                prefix, year, serial = _adopt_serial(number)
-                issued_on = decision.issued_on or issued_on
-            elif kind in NUMBERED_KINDS:
-                prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
-                year = issued_on.year
-                serial = next_serial(prefix=prefix, year=year)
-                number = document_number(prefix, year, serial)
-                if decision is not None:
-                    decision_mark_issued(
-                        decision=decision,
-                        actor=actor,
-                        document_number=number,
-                        issued_on=issued_on,
-                        request=request,
-                    )
-            data = in_source_language(
-                ctx.build, kind, subject, number=number, issued_on=issued_on, actor=actor
+    with removed_on_failure() as written, transaction.atomic():
+        # One issuer at a time per case: the duplicate check below stays true.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        ctx.check_ready(kind, subject)
+        existing = existing_document(kind, subject)
+        if existing is not None:
+            raise DomainError(
+                MSG_ALREADY_ISSUED.format(
+                    title=existing.title,
+                    date=cn_date(existing.issued_on),
+                    number=gettext("（{number}）").format(number=existing.number)
+                    if existing.number
+                    else "",
+                ),
+                field="kind",
+                code="already_issued",
             )
-            return _store(
-                kind=kind,
-                subject=subject,
-                data=data,
+        number, prefix, year, serial = "", "", None, None
+        decision = subject.party.decision if kind == DocumentKind.DECISION else None  # type: ignore[union-attr]
+        mark_issued = False
+        if decision is not None and decision.document_number:
+            number = decision.document_number
+            prefix, year, serial = _adopt_serial(number)
+            issued_on = decision.issued_on or issued_on
+        elif kind in NUMBERED_KINDS:
+            prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
+            year = issued_on.year
+            serial = next_serial(prefix=prefix, year=year)
+            number = document_number(prefix, year, serial)
+            mark_issued = decision is not None
+        data = in_source_language(
+            ctx.build, kind, subject, number=number, issued_on=issued_on, actor=actor
+        )
+        document, job = _store(
+            kind=kind,
+            subject=subject,
+            data=data,
+            actor=actor,
+            number=number,
+            prefix=prefix,
+            year=year,
+            serial=serial,
+            issued_on=issued_on,
+            with_pdf=with_pdf,
+            written=written,
+        )
+        if mark_issued:
+            # The case's own rules (role, state, date order) refuse here, after the cheap
+            # rendering: the file is removed and the number rolls back with the transaction.
+            decision_mark_issued(
+                decision=decision,
                 actor=actor,
-                number=number,
-                prefix=prefix,
-                year=year,
-                serial=serial,
+                document_number=number,
                 issued_on=issued_on,
-                with_pdf=with_pdf,
-                written=written,
                 request=request,
             )
-    except BaseException:
-        written.remove()
-        raise
+        _audit_issue(document, actor=actor, job=job, request=request)
+        return document
 
 
 def document_reissue(
@@ -345,7 +323,7 @@ def document_reissue(
     """A new version of an issued document, filled in from the case as it is now.
 
     It keeps the 发文字号 and supersedes the version before; that one stays stored,
-    unchanged, with its hash.
+    unchanged, with its hash. Its PDF is made by the worker, as for a first issue.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -353,45 +331,41 @@ def document_reissue(
     kind = DocumentKind(document.kind)
     case = document.case
     _authorise(kind, case, actor)
-    written = _Written()
-    try:
-        with transaction.atomic():
-            Case.objects.select_for_update().filter(pk=case.pk).first()
-            latest = existing_document(
-                kind, _subject(case, document.party, document.recipient, document.appeal)
+    with removed_on_failure() as written, transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        latest = existing_document(
+            kind, _subject(case, document.party, document.recipient, document.appeal)
+        )
+        if latest is not None and latest.pk != document.pk:
+            raise DomainError(
+                MSG_SUPERSEDED.format(version=latest.version),
+                field="document",
+                code="superseded",
             )
-            if latest is not None and latest.pk != document.pk:
-                raise DomainError(
-                    MSG_SUPERSEDED.format(version=latest.version),
-                    field="document",
-                    code="superseded",
-                )
-            subject = _subject(case, document.party, document.recipient, document.appeal)
-            ctx.check_ready(kind, subject)
-            issued_on = timezone.localdate()
-            data = in_source_language(
-                ctx.build, kind, subject, number=document.number, issued_on=issued_on, actor=actor
-            )
-            return _store(
-                kind=kind,
-                subject=subject,
-                data=data,
-                actor=actor,
-                number=document.number,
-                prefix=document.number_prefix,
-                year=document.number_year,
-                serial=document.number_serial,
-                issued_on=issued_on,
-                with_pdf=with_pdf,
-                written=written,
-                version=document.version + 1,
-                supersedes=document,
-                reason=reason,
-                request=request,
-            )
-    except BaseException:
-        written.remove()
-        raise
+        subject = _subject(case, document.party, document.recipient, document.appeal)
+        ctx.check_ready(kind, subject)
+        issued_on = timezone.localdate()
+        data = in_source_language(
+            ctx.build, kind, subject, number=document.number, issued_on=issued_on, actor=actor
+        )
+        new, job = _store(
+            kind=kind,
+            subject=subject,
+            data=data,
+            actor=actor,
+            number=document.number,
+            prefix=document.number_prefix,
+            year=document.number_year,
+            serial=document.number_serial,
+            issued_on=issued_on,
+            with_pdf=with_pdf,
+            written=written,
+            version=document.version + 1,
+            supersedes=document,
+            reason=reason,
+        )
+        _audit_issue(new, actor=actor, job=job, request=request)
+        return new
 
 
 def decision_paper_record(
@@ -475,41 +449,6 @@ def decision_paper_record(
         return marked
 
 
-MSG_DRAFT_ROLE = _("您在本案中没有职责，不能生成文书草稿。")
-
-
-def document_draft(
-    *,
-    case: Case,
-    kind: str,
-    actor: Any,
-    party: CaseParty | None = None,
-    recipient: str = "",
-    appeal: Appeal | None = None,
-    fmt: str = "docx",
-) -> DownloadFile:
-    """A draft (草稿) of a document as it would be issued today; nothing is stored and no
-    number is taken (the 发文字号 shows its serial blank)."""
-    kind = _kind(kind)
-    if fmt not in ("docx", "pdf"):
-        raise DomainError(MSG_BAD_FORMAT, field="fmt", code="bad_format")
-    if not access.case_roles(case=case, user=actor):
-        raise PermissionDenied(MSG_DRAFT_ROLE, code="role_not_allowed")
-    subject = _subject(case, party, recipient, appeal)
-    ctx.check_ready(kind, subject)
-    today = timezone.localdate()
-    number = ""
-    if kind in NUMBERED_KINDS:
-        prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
-        number = f"{prefix}〔{today.year}〕　　号"
-    data = in_source_language(ctx.build, kind, subject, number=number, issued_on=today, actor=actor)
-    docx = render.render_docx(template_for(kind).content, data)
-    title = f"草稿-{in_source_language(ctx.document_title, kind, subject)}"
-    if fmt == "pdf":
-        return DownloadFile(docx_to_pdf(docx), f"{title}.pdf", CONTENT_TYPES["pdf"], False)
-    return DownloadFile(docx, f"{title}.docx", CONTENT_TYPES["docx"], False)
-
-
 # --- reading stored files ---------------------------------------------------------------
 
 
@@ -528,7 +467,7 @@ CONTENT_TYPES = {
 }
 
 
-def _read_verified(file: Any, sha256: str, label: str) -> bytes:
+def read_verified(file: Any, sha256: str, label: str) -> bytes:
     try:
         with file.open("rb") as handle:
             data = handle.read()
@@ -545,27 +484,63 @@ def download_name(document: IssuedDocument, fmt: str) -> str:
     return f"{document.title}{number}{version}.{fmt}"
 
 
+class PdfNotReady(DomainError):
+    """A PDF asked for that is not there (yet): a page says so, never a 500."""
+
+    status = 409
+
+
+MSG_PDF_PENDING = _("“{name}”的 PDF 正在后台生成，请稍后再下载（可先下载 Word 文件）。")
+MSG_PDF_FAILED = _("“{name}”的 PDF 生成失败：{reason}。可在文书页面重新生成。")
+MSG_PDF_NONE = _("“{name}”没有 PDF 文件，可在文书页面申请生成；Word 文件可以下载。")
+
+
+def _stored_pdf(document: IssuedDocument) -> bytes:
+    name = download_name(document, "pdf")
+    copy = document.pdf_copy
+    if copy is None:
+        raise PdfNotReady(MSG_PDF_NONE.format(name=name), field="pdf", code="pdf_none")
+    if copy.state == copy.State.READY:
+        return read_verified(copy.file, copy.sha256, name)
+    if copy.shown_state == copy.State.FAILED:
+        reason = copy.shown_error.rstrip("。") or "未知原因"
+        raise PdfNotReady(
+            MSG_PDF_FAILED.format(name=name, reason=reason), field="pdf", code="pdf_failed"
+        )
+    raise PdfNotReady(MSG_PDF_PENDING.format(name=name), field="pdf", code="pdf_pending")
+
+
 def document_content(*, document: IssuedDocument, fmt: str) -> DownloadFile:
-    """The stored file, checked against its recorded hash; a PDF is made from the stored
-    .docx when none was stored (LibreOffice was missing when it was issued)."""
+    """The stored file, checked against its recorded hash. A PDF is the one the worker made
+    from the stored .docx; PdfNotReady says when there is none (yet)."""
     if fmt not in ("docx", "pdf"):
         raise DomainError(MSG_BAD_FORMAT, field="fmt", code="bad_format")
-    docx = _read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
     if fmt == "docx":
+        docx = read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
         return DownloadFile(docx, download_name(document, "docx"), CONTENT_TYPES["docx"], True)
-    if document.pdf:
-        pdf = _read_verified(document.pdf, document.pdf_sha256, download_name(document, "pdf"))
-        return DownloadFile(pdf, download_name(document, "pdf"), CONTENT_TYPES["pdf"], True)
     return DownloadFile(
-        docx_to_pdf(docx), download_name(document, "pdf"), CONTENT_TYPES["pdf"], False
+        _stored_pdf(document), download_name(document, "pdf"), CONTENT_TYPES["pdf"], True
     )
 
 
 def document_download(
     *, document: IssuedDocument, fmt: str, actor: Any, request: Any = None
 ) -> DownloadFile:
-    """The file to send, with an audit entry naming the document and its hash."""
-    result = document_content(document=document, fmt=fmt)
+    """The file to send, with an audit entry naming the document and its hash (and one for
+    a refusal: a PDF not made yet, a file missing or changed)."""
+    try:
+        result = document_content(document=document, fmt=fmt)
+    except DomainError as error:
+        audit_log(
+            actor=actor,
+            action="download",
+            target=document,
+            outcome="failure",
+            changes={"format": fmt, "code": error.code},
+            detail=error.message,
+            request=request,
+        )
+        raise
     audit_log(
         actor=actor,
         action="download",
@@ -637,13 +612,12 @@ def _index_csv(entries: list[DossierEntry]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def dossier_export(
-    *, case: Case, actor: Any, with_pdf: bool = True, request: Any = None
-) -> DossierPackage:
+def dossier_export(*, case: Case, actor: Any, request: Any = None) -> DossierPackage:
     """A zip of the case's issued documents (every version) and attachments, with 目录.csv.
 
-    Each file is checked against its recorded hash first. For a case with a person
-    whose conduct was found 涉嫌犯罪, the package serves the transfer to the judicial
+    Each file is checked against its recorded hash first. A document's PDF is packed when the
+    worker has made it (nothing is converted here: the .docx is the record). For a case with
+    a person whose conduct was found 涉嫌犯罪, the package serves the transfer to the judicial
     organs: a 移送函 is issued first when there is none yet.
     """
     if not access.case_roles(case=case, user=actor) & DOSSIER_ROLES:
@@ -655,16 +629,10 @@ def dossier_export(
         criminal
         and not IssuedDocument.objects.filter(case=case, kind=DocumentKind.TRANSFER_LETTER).exists()
     ):
-        document_issue(
-            case=case,
-            kind=DocumentKind.TRANSFER_LETTER,
-            actor=actor,
-            with_pdf=with_pdf,
-            request=request,
-        )
+        document_issue(case=case, kind=DocumentKind.TRANSFER_LETTER, actor=actor, request=request)
     documents = list(
         IssuedDocument.objects.filter(case=case)
-        .select_related("party__person")
+        .select_related("party__person", "pdf")
         .order_by("issued_at", "id")
     )
     files: list[tuple[str, bytes, DossierEntry]] = []
@@ -691,10 +659,9 @@ def dossier_export(
         )
         files.append((candidate, data, entry))
 
-    missing_pdf: list[tuple[IssuedDocument, bytes, str]] = []
     for index, document in enumerate(documents, start=1):
         base = f"文书/{index:02d}-{_safe(download_name(document, 'x')[:-2])}"
-        docx = _read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
+        docx = read_verified(document.docx, document.docx_sha256, download_name(document, "docx"))
         meta = {
             "title": document.title,
             "kind": in_source_language(document.get_kind_display),
@@ -703,32 +670,18 @@ def dossier_export(
             "day": document.issued_on.isoformat(),
         }
         add(f"{base}.docx", docx, **meta)
-        if document.pdf:
-            pdf = _read_verified(document.pdf, document.pdf_sha256, download_name(document, "pdf"))
+        if document.pdf_ready:
+            copy = document.pdf_copy
+            assert copy is not None
+            pdf = read_verified(copy.file, copy.sha256, download_name(document, "pdf"))
             add(f"{base}.pdf", pdf, **meta)
-        elif with_pdf and pdf_available():
-            missing_pdf.append((document, docx, base))
-    if missing_pdf:
-        # PDFs of documents stored without one, made in one LibreOffice run.
-        for (document, _, base), pdf in zip(
-            missing_pdf, docx_to_pdf_many([d for _, d, _ in missing_pdf]), strict=True
-        ):
-            add(
-                f"{base}.pdf",
-                pdf,
-                title=f"{document.title}（PDF，由存档 Word 文件转换）",
-                kind=in_source_language(document.get_kind_display),
-                number=document.number,
-                version=str(document.version),
-                day=document.issued_on.isoformat(),
-            )
     for index, attachment in enumerate(case.attachments.order_by("uploaded_at", "id"), start=1):
         suffix = (
             attachment.original_name.rsplit(".", 1)[-1]
             if "." in attachment.original_name
             else "bin"
         )
-        data = _read_verified(attachment.file, attachment.sha256, attachment.title)
+        data = read_verified(attachment.file, attachment.sha256, attachment.title)
         add(
             f"附件/{index:02d}-{_safe(attachment.title)}.{_safe(suffix)}",
             data,
@@ -762,105 +715,3 @@ def dossier_export(
         request=request,
     )
     return DossierPackage(filename=filename, content=content, entries=tuple(entries), sha256=digest)
-
-
-# --- office templates -------------------------------------------------------------------
-
-
-def _template_manager(actor: Any) -> None:
-    if getattr(actor, "role", None) not in TEMPLATE_ROLES or access.is_administrator(actor):
-        raise PermissionDenied(MSG_TEMPLATE_ROLE, code="role_not_allowed")
-
-
-def template_validate(kind: str, content: bytes) -> bytes:
-    """Render `content` with the kind's sample context; the rendered bytes, or DomainError."""
-    if not content:
-        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
-    if len(content) > TEMPLATE_MAX_BYTES:
-        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise zipfile.BadZipFile
-    except zipfile.BadZipFile:
-        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx") from None
-    try:
-        return render.render_docx(content, in_source_language(sample_context, kind))
-    except render.RenderError as exc:
-        raise DomainError(
-            MSG_TEMPLATE_INVALID.format(detail=exc.message), field="file", code="template_invalid"
-        ) from None
-
-
-def template_upload(
-    *, kind: str, upload: Any, actor: Any, note: str = "", request: Any = None
-) -> DocumentTemplate:
-    """Make an office's .docx the template for `kind`, once it renders the sample."""
-    kind = _kind(kind)
-    _template_manager(actor)
-    if upload is None:
-        raise DomainError(MSG_TEMPLATE_EMPTY, field="file", code="template_empty")
-    name = getattr(upload, "name", "") or "template.docx"
-    if not name.lower().endswith(".docx"):
-        raise DomainError(MSG_TEMPLATE_NOT_DOCX, field="file", code="template_not_docx")
-    size = getattr(upload, "size", None)
-    if size is not None and size > TEMPLATE_MAX_BYTES:
-        raise DomainError(MSG_TEMPLATE_TOO_LARGE, field="file", code="template_too_large")
-    content = upload.read()
-    template_validate(kind, content)
-    written = _Written()
-    try:
-        with transaction.atomic():
-            previous = list(
-                DocumentTemplate.objects.select_for_update().filter(kind=kind, active=True)
-            )
-            DocumentTemplate.objects.filter(pk__in=[p.pk for p in previous]).update(active=False)
-            row = DocumentTemplate(
-                kind=kind,
-                original_name=name[-255:],
-                sha256=render.sha256_hex(content),
-                note=(note or "").strip()[:200],
-                active=True,
-                uploaded_by=actor,
-            )
-            row.file.save("template.docx", ContentFile(content), save=False)
-            written.names.append((row.file.storage, row.file.name))
-            row.save()
-            audit_log(
-                actor=actor,
-                action="update",
-                target=row,
-                changes={
-                    "kind": str(kind),
-                    "sha256": row.sha256,
-                    "original_name": row.original_name,
-                    "replaces": [p.pk for p in previous],
-                },
-                request=request,
-            )
-            return row
-    except BaseException:
-        written.remove()
-        raise
-
-
-def template_reset(*, kind: str, actor: Any, request: Any = None) -> int:
-    """Go back to the shipped template for `kind`; the uploads stay on file. Returns how
-    many uploads were switched off."""
-    kind = _kind(kind)
-    _template_manager(actor)
-    with transaction.atomic():
-        ids = list(
-            DocumentTemplate.objects.select_for_update()
-            .filter(kind=kind, active=True)
-            .values_list("pk", flat=True)
-        )
-        DocumentTemplate.objects.filter(pk__in=ids).update(active=False)
-        audit_log(
-            actor=actor,
-            action="update",
-            target=("documents.documenttemplate", str(kind), f"{kind.label}：恢复默认模板"),
-            changes={"kind": str(kind), "deactivated": ids},
-            request=request,
-        )
-    return len(ids)

@@ -18,27 +18,31 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accountability.cases import access
 from accountability.cases.models import Appeal, Case, CaseParty
 from accountability.cases.selectors import case_get_for_user
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.common.i18n import in_source_language, label_separator
+from accountability.documents import conversion, drafts, office_templates, selectors, services
 from accountability.documents import render as rendering
-from accountability.documents import selectors, services
 from accountability.documents.kinds import NUMBERED_KINDS, DocumentKind
-from accountability.documents.pdf import docx_to_pdf, pdf_available
+from accountability.documents.pdf import pdf_available
+from accountability.documents.roles import can_manage_templates, issuer_roles
 from accountability.documents.samples import sample_context
 
 MSG_ISSUED = gettext_noop("已印发{title}{number}。")
 MSG_REISSUED = gettext_noop("已生成{title}第{version}版。")
-MSG_TEMPLATE_SAVED = gettext_noop("已启用新的“{kind}”模板（{name}）。")
+MSG_PDF_UNDER_WAY = gettext_noop("PDF 正在后台生成，完成后可在文书列表中下载。")
+MSG_TEMPLATE_RECEIVED = gettext_noop("已收到“{name}”，正在后台校验，完成后本页显示结果。")
 MSG_TEMPLATE_RESET = gettext_noop("“{kind}”已恢复使用系统默认模板。")
 MSG_UNKNOWN_KIND = gettext_noop("未知的文书种类。")
 EDITING_HELP = gettext_noop(
     "本单位可下载模板，在 Word 或 WPS 中修改措辞和版式后上传启用。"
     "双花括号 {{ … }} 和 {%p … %} 为自动填充标记，请保留；可用字段见各类文书的“示例数据”。"
-    "上传的模板须能用示例数据成功生成文书，否则不予启用。"
+    "上传的模板在后台校验：文件大小、结构和每个填充标记（只能使用该类文书示例数据中的字段），"
+    "并须能用示例数据成功生成文书，否则不予启用。"
 )
 
 
@@ -100,6 +104,9 @@ def _int(value: Any) -> int:
 def case_documents(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(case_id=case_id, user=request.user)
     documents = selectors.document_list_for_case(case=case)
+    roles = access.case_roles(case=case, user=request.user)
+    for document in documents:
+        document.can_retry = bool(roles & issuer_roles(document.kind))  # type: ignore[attr-defined]
     options = selectors.issue_options(case=case, user=request.user)
     return render(
         request,
@@ -143,7 +150,29 @@ def issue(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         number = _("（{number}）").format(number=document.number) if document.number else ""
         messages.success(request, _(MSG_ISSUED).format(title=document.title, number=number))
+        _pdf_under_way(request, document)
     return _back(request, case)
+
+
+def _pdf_under_way(request: HttpRequest, document: Any) -> None:
+    if document.pdf_copy is not None:
+        messages.info(request, _(MSG_PDF_UNDER_WAY))
+
+
+@login_required
+@require_POST
+def pdf_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask (again) for the PDF of an issued document: one that failed or was never made."""
+    document = selectors.document_get_for_user(document_id=pk, user=request.user)
+    try:
+        conversion.pdf_retry(document=document, actor=request.user, request=request)
+    except PermissionDenied:
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _(MSG_PDF_UNDER_WAY))
+    return _back(request, document.case)
 
 
 @login_required
@@ -161,6 +190,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _(MSG_REISSUED).format(title=new.title, version=new.version))
+        _pdf_under_way(request, new)
     return _back(request, document.case)
 
 
@@ -175,21 +205,74 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, case_id: int, kind: str, fmt: str) -> HttpResponse:
-    """A draft (草稿) of a document not yet issued: nothing is stored or numbered."""
+    """A draft (草稿) of a document not yet issued: nothing is stored or numbered.
+
+    The shipped template as .docx comes at once; anything else is made by the worker: GET
+    shows what will be made and a button, POST queues it and goes to its progress page.
+    """
     case = case_get_for_user(case_id=case_id, user=request.user)
-    party, appeal, recipient = _subject_rows(request, case, request.GET)
-    file = services.document_draft(
-        case=case,
-        kind=_kind(kind),
-        actor=request.user,
-        party=party,
-        recipient=recipient,
-        appeal=appeal,
+    data = request.POST if request.method == "POST" else request.GET
+    party, appeal, recipient = _subject_rows(request, case, data)
+    kind = _kind(kind)
+    arguments: dict[str, Any] = {
+        "case": case,
+        "kind": kind,
+        "party": party,
+        "recipient": recipient,
+        "appeal": appeal,
+    }
+    if request.method == "POST":
+        job = drafts.draft_request(actor=request.user, fmt=fmt, **arguments)
+        return redirect("jobs:job", job_id=job.pk)
+    if not drafts.draft_needs_worker(kind=kind, fmt=fmt):
+        file = drafts.document_draft(actor=request.user, fmt=fmt, **arguments)
+        return _file_response(file.content, file.filename, file.content_type)
+    return _draft_page(
+        request,
+        title=selectors.display_title(kind, _subject(case, party, recipient, appeal)),
         fmt=fmt,
+        fields={
+            "party": party.pk if party else "",
+            "recipient": recipient,
+            "appeal": appeal.pk if appeal else "",
+        },
+        back=reverse("documents:case_documents", args=[case.pk]),
     )
-    return _file_response(file.content, file.filename, file.content_type)
+
+
+def _subject(case: Case, party: Any, recipient: str, appeal: Any) -> Any:
+    from accountability.documents.context import Subject
+
+    if appeal is not None and party is None:
+        party = appeal.decision.party
+    return Subject(case=case, party=party, recipient=recipient, appeal=appeal)
+
+
+def _draft_page(
+    request: HttpRequest, *, title: str, fmt: str, fields: dict[str, Any], back: str
+) -> HttpResponse:
+    if fmt not in drafts.FORMATS:
+        raise NotFound()
+    return render(
+        request,
+        "documents/draft_request.html",
+        {
+            "title": title,
+            "fmt_label": "Word" if fmt == "docx" else "PDF",
+            "fields": {k: v for k, v in fields.items() if v not in ("", None)},
+            "back": back,
+        },
+    )
+
+
+@login_required
+@require_GET
+def draft_download(request: HttpRequest, draft_id: str) -> HttpResponse:
+    """A draft the worker made, for the user who asked for it."""
+    draft = drafts.draft_get_for_user(draft_id=draft_id, user=request.user)
+    return _file_response(bytes(draft.content), draft.filename, draft.content_type)
 
 
 @login_required
@@ -224,7 +307,7 @@ def _sample_fields(kind: DocumentKind) -> str:
 @require_GET
 def templates(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "is_administrator", False):
-        raise PermissionDenied(services.MSG_TEMPLATE_ROLE)
+        raise PermissionDenied(office_templates.MSG_TEMPLATE_ROLE)
     rows = [
         {
             "status": status,
@@ -238,7 +321,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         "documents/templates.html",
         {
             "rows": rows,
-            "can_manage": selectors.can_manage_templates(request.user),
+            "can_manage": can_manage_templates(request.user),
             "pdf_available": pdf_available(),
             "editing_help": _(EDITING_HELP),
         },
@@ -250,7 +333,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
     if getattr(request.user, "is_administrator", False):
-        raise PermissionDenied(services.MSG_TEMPLATE_ROLE)
+        raise PermissionDenied(office_templates.MSG_TEMPLATE_ROLE)
     if request.GET.get("source") == "shipped":
         content = rendering.shipped_template(kind)
         name = f"{_file_label(kind)}-系统默认模板.docx"
@@ -262,26 +345,37 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def template_sample(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The current template filled with the sample data, to check an office's edits."""
+    """The current template filled with the sample data, to check an office's edits: at once
+    for the shipped template as .docx, otherwise made by the worker (as for a preview)."""
     kind = _kind(kind)
     if getattr(request.user, "is_administrator", False):
-        raise PermissionDenied(services.MSG_TEMPLATE_ROLE)
-    if fmt not in ("docx", "pdf"):
+        raise PermissionDenied(office_templates.MSG_TEMPLATE_ROLE)
+    if fmt not in drafts.FORMATS:
         raise NotFound()
-    docx = services.template_validate(kind, selectors.template_for(kind).content)
-    if fmt == "pdf":
-        return _file_response(docx_to_pdf(docx), f"{_file_label(kind)}-示例.pdf", "application/pdf")
-    return _file_response(docx, f"{_file_label(kind)}-示例.docx", services.CONTENT_TYPES["docx"])
+    if request.method == "POST":
+        job = drafts.draft_request(actor=request.user, kind=kind, fmt=fmt, sample=True)
+        return redirect("jobs:job", job_id=job.pk)
+    if not drafts.draft_needs_worker(kind=kind, fmt=fmt):
+        file = drafts.template_sample(kind=kind, fmt=fmt, actor=request.user)
+        return _file_response(file.content, file.filename, file.content_type)
+    return _draft_page(
+        request,
+        title=_("“%(kind)s”模板示例") % {"kind": kind.label},
+        fmt=fmt,
+        fields={},
+        back=f"{reverse('documents:templates')}#{kind}",
+    )
 
 
 @login_required
 @require_POST
 def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    """Keep the upload and start its check in the worker; its progress page tells the result."""
     kind = _kind(kind)
     try:
-        row = services.template_upload(
+        upload = office_templates.template_upload(
             kind=kind,
             upload=request.FILES.get("file"),
             actor=request.user,
@@ -292,17 +386,15 @@ def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
         raise
     except DomainError as error:
         messages.error(request, f"{kind.label}{label_separator()}{error.message}")
-    else:
-        messages.success(
-            request, _(MSG_TEMPLATE_SAVED).format(kind=kind.label, name=row.original_name)
-        )
-    return redirect("documents:templates")
+        return redirect("documents:templates")
+    messages.info(request, _(MSG_TEMPLATE_RECEIVED).format(name=upload.original_name))
+    return redirect("jobs:job", job_id=upload.job_id)
 
 
 @login_required
 @require_POST
 def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
-    services.template_reset(kind=kind, actor=request.user, request=request)
+    office_templates.template_reset(kind=kind, actor=request.user, request=request)
     messages.success(request, _(MSG_TEMPLATE_RESET).format(kind=kind.label))
     return redirect("documents:templates")

@@ -8,7 +8,10 @@ The kind stored on a Job row is the handler's dotted path, so a worker finds it 
 the module: nothing has to be registered in advance. ``timeout`` (seconds, enforced by the
 worker) and ``memory_mb`` (address space added to the work horse's, enforced by the kernel)
 are the limits every job has; the settings JOBS_DEFAULT_TIMEOUT and JOBS_DEFAULT_MEMORY_MB
-give them when a kind names none.
+give them when a kind names none. Either limit may also be a function of no arguments, called
+when the job is queued, so that a kind can take its limit from a setting of its own:
+
+    @job(label=_("生成 PDF"), memory_mb=lambda: settings.DOCUMENTS_SOFFICE_MEMORY_MB + 256)
 """
 
 from __future__ import annotations
@@ -22,6 +25,14 @@ from django.conf import settings
 
 DEFAULT_TIMEOUT = 300
 DEFAULT_MEMORY_MB = 1024
+
+
+#: A limit: a number, a function giving one (read when the job is queued), or None (the default).
+Limit = int | Callable[[], int] | None
+
+
+def _value(limit: Limit) -> int | None:
+    return limit() if callable(limit) else limit
 
 
 class Progress(Protocol):
@@ -50,15 +61,19 @@ class JobOutcome:
 class JobKind:
     path: str
     label: str
-    timeout: int | None
-    memory_mb: int | None
+    timeout: Limit
+    memory_mb: Limit
     handler: Callable[..., JobOutcome | None]
 
     def effective_timeout(self) -> int:
-        return int(self.timeout or getattr(settings, "JOBS_DEFAULT_TIMEOUT", DEFAULT_TIMEOUT))
+        return int(
+            _value(self.timeout) or getattr(settings, "JOBS_DEFAULT_TIMEOUT", DEFAULT_TIMEOUT)
+        )
 
     def effective_memory_mb(self) -> int:
-        return int(self.memory_mb or getattr(settings, "JOBS_DEFAULT_MEMORY_MB", DEFAULT_MEMORY_MB))
+        return int(
+            _value(self.memory_mb) or getattr(settings, "JOBS_DEFAULT_MEMORY_MB", DEFAULT_MEMORY_MB)
+        )
 
 
 class UnknownJobKind(LookupError):
@@ -66,7 +81,7 @@ class UnknownJobKind(LookupError):
 
 
 def job(
-    *, label: Any, timeout: int | None = None, memory_mb: int | None = None
+    *, label: Any, timeout: Limit = None, memory_mb: Limit = None
 ) -> Callable[[Callable[..., JobOutcome | None]], Callable[..., JobOutcome | None]]:
     """Mark ``handler`` as a job kind with its label and limits."""
 

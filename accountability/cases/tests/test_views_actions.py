@@ -41,6 +41,7 @@ from accountability.documents import services as document_services
 from accountability.documents.models import DocumentNumberSequence, IssuedDocument
 from accountability.documents.pdf import pdf_available
 from accountability.documents.tests.helpers import docx_text
+from accountability.jobs.testing import clear_queue, run_jobs
 
 MEDIA = tempfile.mkdtemp(prefix="cases-actions-media-")
 
@@ -634,15 +635,19 @@ class IssueAndDeliveryTests(ActionTestCase):
 
     def test_issues_the_decision_document_through_the_system(self):
         """Issuing numbers, stores and freezes the document, records the decision as issued,
-        and the case page then offers the document as Word and PDF."""
+        and the case page then offers the document as Word, and as PDF once the worker has
+        made it (its progress shows until then)."""
         flow = self.flow(State.DECIDED)
         decision = flow.decisions[0]
-        response = self.post(
-            self.case_officer,
-            "cases:decision_issue",
-            [flow.case.pk, decision.pk],
-            {"issued_on": ago(80).isoformat()},
-        )
+        clear_queue()
+        self.addCleanup(clear_queue)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.post(
+                self.case_officer,
+                "cases:decision_issue",
+                [flow.case.pk, decision.pk],
+                {"issued_on": ago(80).isoformat()},
+            )
         document = IssuedDocument.objects.get()
         number = f"{self.series(flow, ago(80))}1号"
         self.assertEqual(document.number, number)
@@ -655,7 +660,12 @@ class IssueAndDeliveryTests(ActionTestCase):
             page, actions.MSG_DOCUMENT_ISSUED.format(title="责任追究决定书（吴刚）", number=number)
         )
         self.assertContains(page, reverse("documents:download", args=[document.pk, "docx"]))
-        self.assertContains(page, reverse("documents:download", args=[document.pk, "pdf"]))
+        pdf_link = reverse("documents:download", args=[document.pk, "pdf"])
+        if pdf_available():
+            self.assertNotContains(page, pdf_link)
+            self.assertContains(page, "PDF 排队中")
+            self.assertEqual(run_jobs(), 1)
+            self.assertContains(self.client.get(response["Location"]), pdf_link)
         decision.refresh_from_db()
         self.assertEqual((decision.document_number, decision.issued_on), (number, ago(80)))
         self.assertEqual(flow.refresh().case.state, State.ISSUED)

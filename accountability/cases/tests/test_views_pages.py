@@ -310,8 +310,8 @@ class CaseDetailTests(ViewTestCase):
         self.assertIn(ago(80).isoformat(), section)
         self.assertIn(decision.docx_sha256[:12], section)
         self.assertIn(reverse("documents:download", args=[decision.pk, "docx"]), section)
-        if pdf_available():
-            self.assertIn(reverse("documents:download", args=[decision.pk, "pdf"]), section)
+        if pdf_available():  # issued without a PDF: the officer may ask the worker for one
+            self.assertIn(reverse("documents:pdf", args=[decision.pk]), section)
         self.assertIn(reverse("documents:case_documents", args=[flow.case.pk]), section)
         self.assertIn("可印发的其他文书", section)
         self.assertIn("调查报告", section)
@@ -334,6 +334,7 @@ class CaseDetailTests(ViewTestCase):
         )
         response = self.get(self.team_member, flow.case)
         self.assertContains(response, reverse("documents:download", args=[document.pk, "docx"]))
+        self.assertNotContains(response, reverse("documents:pdf", args=[document.pk]))
         self.assertContains(response, "全部文书与草稿")
         self.assertNotContains(response, "可印发的其他文书")
         self.assertNotContains(response, reverse("documents:dossier", args=[flow.case.pk]))

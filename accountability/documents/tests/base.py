@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from accountability.cases import services as case_services
@@ -13,12 +15,15 @@ from accountability.cases.models import Delivery
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import State
 from accountability.common.testing import PersonasTestCase
-from accountability.documents import services
+from accountability.documents import office_templates, services
 from accountability.documents.kinds import DocumentKind
+from accountability.documents.models import TemplateUpload
+from accountability.jobs.testing import clear_queue, run_jobs
 
 
 class DocumentsTestCase(PersonasTestCase):
-    """Stored files live in a temporary folder for the whole class (setUpTestData included)."""
+    """Stored files live in a temporary folder for the whole class (setUpTestData included);
+    each test starts with this process's job queue empty."""
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -34,6 +39,33 @@ class DocumentsTestCase(PersonasTestCase):
         finally:
             cls._media.disable()
             shutil.rmtree(cls._media_dir, ignore_errors=True)
+
+    def setUp(self) -> None:
+        super().setUp()
+        clear_queue()
+        self.addCleanup(clear_queue)
+
+    def stored_files(self) -> set[Path]:
+        """Every file under this class's MEDIA_ROOT."""
+        return {p for p in Path(self._media_dir).rglob("*") if p.is_file()}
+
+    def upload_template(
+        self, kind: str, name: str, content: bytes, *, actor: Any = None, note: str = ""
+    ) -> TemplateUpload:
+        """Upload through the service, then run the check job for real; the upload, checked."""
+        with self.captureOnCommitCallbacks(execute=True):
+            row = office_templates.template_upload(
+                kind=kind,
+                upload=SimpleUploadedFile(name, content, "application/octet-stream"),
+                actor=actor or self.office_head,
+                note=note,
+            )
+        self.assertEqual(row.state, TemplateUpload.State.CHECKING)
+        run_jobs()
+        row.refresh_from_db()
+        assert row.job is not None
+        row.job.refresh_from_db()
+        return row
 
 
 def decided(personas: Any, *persons: Any) -> Flow:

@@ -1,5 +1,7 @@
 """The demo's paperwork: issued for every decided demo case, idempotently, in the official
-layout, and converted to PDF and PNG."""
+layout; their PDFs are asked for in one job, which makes them (and PNGs from them render).
+
+Only the PDF test converts: the others read the .docx."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from docx import Document
 
 from accountability.cases.demo import seed_cases
@@ -16,7 +19,7 @@ from accountability.common.demo import seed_registry
 from accountability.documents import pdf
 from accountability.documents.demo import seed_documents
 from accountability.documents.kinds import DocumentKind
-from accountability.documents.models import IssuedDocument
+from accountability.documents.models import DocumentPdf, IssuedDocument
 from accountability.documents.tests.base import DocumentsTestCase
 from accountability.documents.tests.helpers import (
     docx_part,
@@ -26,6 +29,8 @@ from accountability.documents.tests.helpers import (
     pdf_to_png,
     poppler_available,
 )
+from accountability.jobs import runner
+from accountability.jobs.models import Job
 
 NO_PDF = "LibreOffice (soffice) or poppler-utils is not installed; see scripts/system-deps.sh"
 
@@ -44,8 +49,23 @@ class DemoDocumentsTests(DocumentsTestCase):
     def test_every_demo_document_opens_with_the_official_page_setup(self):
         check_page_setup()
 
+    def test_the_demo_asks_for_every_pdf_in_one_job(self):
+        documents = IssuedDocument.objects.all()
+        copies = DocumentPdf.objects.filter(document__in=documents)
+        self.assertEqual(copies.count(), documents.count())
+        self.assertEqual(copies.values("job").distinct().count(), 1)
+        job = copies.first().job
+        self.assertEqual(job.params["document_ids"], sorted(d.pk for d in documents))
+        self.assertEqual(job.label, f"生成 PDF：{documents.count()}份文书")
+
     @pytest.mark.skipif(not (pdf.pdf_available() and poppler_available()), reason=NO_PDF)
+    @override_settings(DOCUMENTS_PDF_BATCH_SIZE=100)  # all in one LibreOffice run
     def test_every_demo_document_converts_to_pdf_and_png(self):
+        """The demo's job, run as the worker runs it, makes every PDF."""
+        job = DocumentPdf.objects.first().job
+        runner.perform(str(job.pk))
+        job.refresh_from_db()
+        self.assertEqual((job.state, job.error), (Job.State.SUCCEEDED, ""))
         with tempfile.TemporaryDirectory() as folder:
             check_pdf_and_png(Path(folder))
 
@@ -88,9 +108,10 @@ def check_page_setup() -> None:
 
 
 def check_pdf_and_png(tmp_path: Path) -> None:
-    documents = list(IssuedDocument.objects.order_by("id"))
-    pdfs = pdf.docx_to_pdf_many([d.docx.open("rb").read() for d in documents])
-    for document, data in zip(documents, pdfs, strict=True):
+    documents = list(IssuedDocument.objects.select_related("pdf").order_by("id"))
+    for document in documents:
+        assert document.pdf_ready, document.title
+        data = document.pdf.file.open("rb").read()
         path = Path(tmp_path) / f"{document.pk}.pdf"
         path.write_bytes(data)
         pages = pdf_pages(path)

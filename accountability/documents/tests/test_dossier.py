@@ -51,7 +51,6 @@ class DossierTests(DocumentsTestCase):
 
     def export(self, **kwargs):
         kwargs.setdefault("actor", self.case_officer)
-        kwargs.setdefault("with_pdf", False)
         return services.dossier_export(case=self.case, **kwargs)
 
     def test_the_package_holds_every_document_and_attachment_with_matching_hashes(self):
@@ -123,13 +122,13 @@ class TransferPackageTests(DocumentsTestCase):
 
     def test_a_criminal_case_package_carries_a_transfer_letter_issued_once(self):
         case = self.flow.case
-        package = services.dossier_export(case=case, actor=self.case_officer, with_pdf=False)
+        package = services.dossier_export(case=case, actor=self.case_officer)
         self.assertIn("移送材料", package.filename)
         letter = IssuedDocument.objects.get(case=case, kind=DocumentKind.TRANSFER_LETTER)
         self.assertEqual(letter.number_serial, 1)
         rows = read_index(zipfile.ZipFile(io.BytesIO(package.content)))
         self.assertEqual([r["文号"] for r in rows if r["类别"] == "移送函"], [letter.number])
-        services.dossier_export(case=case, actor=self.case_officer, with_pdf=False)
+        services.dossier_export(case=case, actor=self.case_officer)
         self.assertEqual(
             IssuedDocument.objects.filter(case=case, kind=DocumentKind.TRANSFER_LETTER).count(), 1
         )

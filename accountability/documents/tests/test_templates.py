@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from accountability.documents import render, samples
+from accountability.documents import package, render, samples, sandbox
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.templates_src import build_templates as build
 from accountability.documents.tests.helpers import W, docx_part, docx_text
@@ -214,15 +214,31 @@ def _template(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-def test_a_field_the_context_lacks_is_an_error_naming_it():
+def test_a_field_the_kind_does_not_document_is_refused_naming_the_placeholder():
     with pytest.raises(render.RenderError) as caught:
         render.render_docx(_template("{{ person.nickname }}"), samples.sample_context("decision"))
-    assert caught.value.message == render.TEMPLATE_FIELD.format(
-        detail="'dict object' has no attribute 'nickname'"
+    assert caught.value.message == sandbox.MSG_REFUSED.format(
+        tag="{{ person.nickname }}",
+        reason=sandbox.REASON_NOT_A_FIELD.format(name="person.nickname"),
     )
     with pytest.raises(render.RenderError) as caught:
         render.render_docx(_template("{{ missing }}"), {})
-    assert caught.value.message == render.TEMPLATE_FIELD.format(detail="'missing' is undefined")
+    assert caught.value.message == sandbox.MSG_REFUSED.format(
+        tag="{{ missing }}", reason=sandbox.REASON_NOT_A_FIELD.format(name="missing")
+    )
+
+
+def test_a_documented_field_the_context_lacks_is_an_error_naming_it():
+    """The kind documents person.name; a context without it is an error, never a blank."""
+    context = samples.sample_context("decision")
+    del context["person"]["name"]
+    with pytest.raises(render.RenderError) as caught:
+        render.render_docx(
+            _template("{{ person.name }}"), context, fields=sandbox.fields_for("decision")
+        )
+    assert caught.value.message == render.TEMPLATE_FIELD.format(
+        detail="'dict object' has no attribute 'name'"
+    )
 
 
 def test_a_broken_tag_is_an_error():
@@ -233,8 +249,12 @@ def test_a_broken_tag_is_an_error():
 
 
 def test_a_file_that_is_not_a_docx_is_an_error():
-    with pytest.raises(render.RenderError) as caught:
+    """The package check refuses it first; past that check, docxtpl's failure is one too."""
+    with pytest.raises(package.PackageRefused) as refused:
         render.render_docx(b"not a zip file", {})
+    assert refused.value.message == package.MSG_NOT_DOCX
+    with pytest.raises(render.RenderError) as caught:
+        render.render_docx(b"not a zip file", {}, inspect=False)
     assert caught.value.message == render.TEMPLATE_UNREADABLE.format(detail="BadZipFile")
 
 

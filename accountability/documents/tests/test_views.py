@@ -9,11 +9,13 @@ from urllib.parse import unquote
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accountability.documents import render, services
+from accountability.documents import package, render, services
 from accountability.documents.kinds import DocumentKind
-from accountability.documents.models import DocumentTemplate, IssuedDocument
+from accountability.documents.models import DocumentTemplate, IssuedDocument, TemplateUpload
 from accountability.documents.tests.base import DocumentsTestCase, decided, issue_decisions
 from accountability.documents.tests.helpers import docx_text
+from accountability.jobs.models import Job
+from accountability.jobs.testing import run_jobs
 
 
 def filename(response) -> str:
@@ -162,25 +164,64 @@ class TemplatePagesTests(DocumentsTestCase):
         self.assertIn("张三", docx_text(sample.content))
 
     def test_uploading_a_template_from_the_page(self):
+        """The upload goes to its job's page, which shows the check's result when done."""
         self.client.force_login(self.office_head)
-        response = self.client.post(
-            reverse("documents:template_upload", args=["decision"]),
-            {"file": SimpleUploadedFile("本单位决定书.docx", render.shipped_template("decision"))},
-            follow=True,
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("documents:template_upload", args=["decision"]),
+                {
+                    "file": SimpleUploadedFile(
+                        "本单位决定书.docx", render.shipped_template("decision")
+                    )
+                },
+            )
+        upload = TemplateUpload.objects.get()
+        job_page = reverse("jobs:job", args=[upload.job_id])
+        self.assertRedirects(response, job_page, fetch_redirect_response=False)
+        waiting = self.client.get(job_page)
+        self.assertContains(
+            waiting, "已收到“本单位决定书.docx”，正在后台校验，完成后本页显示结果。"
         )
-        self.assertContains(response, "已启用新的“责任追究决定书”模板（本单位决定书.docx）。")
+        self.assertContains(waiting, "排队中")
+        self.assertContains(waiting, '<meta http-equiv="refresh"')
+        run_jobs()
+        done = self.client.get(job_page)
+        self.assertContains(done, "已启用新的“责任追究决定书”模板（本单位决定书.docx）。")
+        self.assertContains(done, f'href="{reverse("documents:templates")}#decision"')
         self.assertTrue(DocumentTemplate.objects.get().active)
         response = self.client.post(
             reverse("documents:template_upload", args=["decision"]),
-            {"file": SimpleUploadedFile("x.docx", b"not a docx")},
+            {"file": SimpleUploadedFile("x.doc", b"not a docx")},
             follow=True,
         )
-        self.assertContains(response, f"责任追究决定书：{services.MSG_TEMPLATE_NOT_DOCX}")
+        self.assertContains(response, f"责任追究决定书：{package.MSG_NOT_DOCX}")
         response = self.client.post(
             reverse("documents:template_reset", args=["decision"]), follow=True
         )
         self.assertContains(response, "“责任追究决定书”已恢复使用系统默认模板。")
         self.assertFalse(DocumentTemplate.objects.filter(active=True).exists())
+
+    def test_the_sample_of_an_office_template_is_made_by_the_worker(self):
+        self.upload_template("decision", "本单位.docx", render.shipped_template("decision"))
+        self.client.force_login(self.case_officer)
+        url = reverse("documents:template_sample", args=["decision", "docx"])
+        page = self.client.get(url)
+        self.assertContains(page, "生成草稿")
+        self.assertContains(page, 'method="post"')
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url)
+        job = Job.objects.get(kind__endswith="draft_render")
+        self.assertRedirects(
+            response, reverse("jobs:job", args=[job.pk]), fetch_redirect_response=False
+        )
+        run_jobs()
+        job.refresh_from_db()
+        self.assertEqual(job.state, Job.State.SUCCEEDED, job.error)
+        draft = self.client.get(job.result_url)
+        self.assertEqual(filename(draft), "责任追究决定书-示例.docx")
+        self.assertIn("张三", docx_text(draft.content))
+        self.client.force_login(self.office_head)  # someone else's draft
+        self.assertEqual(self.client.get(job.result_url).status_code, 404)
 
     def test_readers_see_templates_but_cannot_change_them_and_administrators_see_nothing(self):
         self.client.force_login(self.team_member)

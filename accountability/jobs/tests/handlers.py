@@ -6,6 +6,8 @@ import os
 import signal
 import time
 
+from django.conf import settings
+
 from accountability.common.errors import DomainError
 from accountability.jobs.models import Job
 from accountability.jobs.registry import JobContext, JobOutcome, job
@@ -39,6 +41,11 @@ def crash(ctx: JobContext) -> None:
 
 @job(label="测试：超时", timeout=1)
 def sleep_long(ctx: JobContext, *, seconds: float = 5) -> None:
+    time.sleep(seconds)
+
+
+@job(label="测试：设定的时限", timeout=lambda: settings.TEST_JOB_SECONDS)
+def sleep_configured(ctx: JobContext, *, seconds: float = 5) -> None:
     time.sleep(seconds)
 
 

@@ -111,6 +111,14 @@ class OutcomeTests(QueueTestCase):
         self.assertEqual(job.state, Job.State.FAILED)
         self.assertEqual(job.error, "处理时间超过1秒的限制，任务已停止。")
 
+    @override_settings(TEST_JOB_SECONDS=1)
+    def test_a_limit_can_come_from_a_setting_read_when_the_job_is_queued(self):
+        job = self.enqueue(handlers.sleep_configured, seconds=5)
+        run_jobs()
+        job.refresh_from_db()
+        self.assertEqual(job.state, Job.State.FAILED)
+        self.assertEqual(job.error, "处理时间超过1秒的限制，任务已停止。")
+
     def test_a_job_is_run_once_even_if_delivered_twice(self):
         job = self.enqueue(handlers.count_to, n=1)
         runner.perform(str(job.pk))
@@ -227,3 +235,12 @@ class MemoryLimitTests(TestCase):
         self.assertTrue(os.WIFEXITED(status))
         self.assertEqual(os.WEXITSTATUS(status), 3)
         self.assertFalse(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL)
+
+
+def test_each_test_process_works_a_queue_of_its_own():
+    """Never the application's queue, nor another test process's (see conftest.py)."""
+    from django.conf import settings
+
+    from accountability.jobs.queue import queue_name
+
+    assert queue_name() == settings.JOBS_QUEUE == f"test-{os.getpid()}"
