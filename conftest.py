@@ -13,16 +13,12 @@ if os.environ.get("PYTEST_XDIST_WORKER") or "JOBS_QUEUE" not in os.environ:
 
 
 def pytest_configure(config):
+    """Each process's own job queue (above); and tests hash passwords with MD5, which is fast,
+    while production keeps Django's default hasher (tests that measure the hasher's work, like
+    the login timing test, bring their own)."""
     from django.conf import settings
 
     settings.JOBS_QUEUE = os.environ["JOBS_QUEUE"]
-
-
-def pytest_configure(config):
-    """Tests hash passwords with MD5, which is fast; production keeps Django's default hasher.
-    (Tests that measure the hasher's work, like the login timing test, bring their own.)"""
-    from django.conf import settings
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
