@@ -1,7 +1,11 @@
 """One settings module, read strictly from the environment.
 
 SQLite is the embedded default; production differs only by environment
-(DATABASE_URL=postgres://..., DJANGO_DEBUG=false, DJANGO_SECRET_KEY=...).
+(DATABASE_URL=postgres://..., DJANGO_DEBUG=false, DJANGO_SECRET_KEY=..., FIELD_KEYS=...).
+A malformed value stops start-up here; whether a well-formed value is safe for production is
+checked by ``accountability preflight`` (accountability/operations/preflight.py), which
+``accountability serve`` and the WSGI application run first. Every setting is listed in the
+README's configuration table.
 """
 
 from __future__ import annotations
@@ -11,16 +15,27 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_json_object,
+    env_key_set,
+    env_list,
+    env_proxy_header,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# The development key; preflight refuses it (and an empty or short key) in production.
+DEV_SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
-    SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
+    SECRET_KEY = DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
@@ -30,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "accountability.common",
     "accountability.accounts",
     "accountability.audit",
@@ -37,6 +53,7 @@ INSTALLED_APPS = [
     "accountability.assessment",
     "accountability.cases",
     "accountability.documents",
+    "accountability.operations",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +68,7 @@ MIDDLEWARE = [
     "accountability.accounts.middleware.PasswordPolicyMiddleware",
     "accountability.common.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,8 +91,25 @@ TEMPLATES = [
     },
 ]
 
+# The database. SQLite (embedded) is for one office on one machine: production refuses it
+# unless ALLOW_SQLITE_IN_PRODUCTION says so. PostgreSQL connections come from a pool of at
+# most DATABASE_POOL_MAX_SIZE per process (0: no pool, a connection per request), so a
+# server holds at most WEB_WORKERS x DATABASE_POOL_MAX_SIZE connections.
+DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/db.sqlite3")
+TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME", "")
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1)
+ALLOW_SQLITE_IN_PRODUCTION = env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=0)
+DATABASE_POOL_TIMEOUT_SECONDS = env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10, minimum=1)
 DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/db.sqlite3"), BASE_DIR)
+    "default": database_from_url(
+        DATABASE_URL,
+        BASE_DIR,
+        test_name=TEST_DATABASE_NAME,
+        sqlite_timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
+        pool_max_size=DATABASE_POOL_MAX_SIZE,
+        pool_timeout=DATABASE_POOL_TIMEOUT_SECONDS,
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -92,19 +127,30 @@ ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 15)
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 
 # The case workflow: the standing committee's size and quorum rule (named settings, shown on the
-# meeting form), the upload limit, and the SM4 key for confidential fields (32 hex digits; without
-# it, in development only, a key is derived from SECRET_KEY).
+# meeting form) and the upload limit.
 CASES_COMMITTEE_SIZE = env_int("CASES_COMMITTEE_SIZE", 9)
 CASES_QUORUM_RULE = env_str("CASES_QUORUM_RULE", "more_than_half")
 CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
+
+# SM4 keys for confidential fields (accountability/common/crypto.py): a set of keys by id
+# ("2026a:<32 hex>,2025b:<32 hex>"), FIELD_KEY_ID the one new values are written with
+# (`accountability rotate-key` re-encrypts the rest); CASES_FIELD_KEY, a single key, still
+# works (its id is "k0"). Without any, in development only, a key is derived from SECRET_KEY.
+FIELD_KEYS = env_key_set("FIELD_KEYS")
+FIELD_KEY_ID = env_str("FIELD_KEY_ID", "")
 CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
-if not DEBUG and not CASES_FIELD_KEY:
-    raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
+# The key of the audit chain's keyed hash (accountability/audit); preflight requires it.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
 
 # The organ named on pages and documents, and the prefix of its document numbers
 # (发文字号 such as 镇纪监干〔2026〕3号); defaults in accountability/documents/constants.py.
+# DOCUMENTS_ORGAN overrides the organ's names on paper: a JSON object with some of the keys of
+# DEFAULT_ORGAN in accountability/documents/constants.py ({"name": "…", "short_name": "…"}).
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "中共镇雄县纪律检查委员会 镇雄县监察委员会")
 DOCUMENTS_NUMBER_PREFIX = env_str("DOCUMENTS_NUMBER_PREFIX", "")
+DOCUMENTS_ORGAN = env_json_object("DOCUMENTS_ORGAN", {})
+# LibreOffice for PDF conversion: a path, or empty for soffice/libreoffice on PATH.
+SOFFICE_BINARY = env_str("SOFFICE_BINARY", "")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -115,6 +161,44 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
+# HTTPS. Behind a proxy that terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER names the header it
+# sets ("X-Forwarded-Proto: https"); set it only when the proxy overwrites that header.
+SECURE_PROXY_SSL_HEADER = env_proxy_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from another host. Scripts and
+# styles are files under static/; templates carry no <script>/<style> blocks, style= or on*=
+# attributes (accountability/operations/tests/test_security_headers.py checks every template).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The production web server (config/gunicorn.conf.py, started by `accountability serve`):
+# WEB_WORKERS processes of WEB_THREADS threads each; a request running longer than
+# WEB_TIMEOUT_SECONDS is stopped. Keep WEB_THREADS <= DATABASE_POOL_MAX_SIZE (preflight).
+WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", 3, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+WEB_TIMEOUT_SECONDS = env_int("WEB_TIMEOUT_SECONDS", 60, minimum=1)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -123,14 +207,27 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# In production whitenoise serves the collected files (`accountability serve` collects them)
+# under hashed names with compressed copies; development serves static/ as it is.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
-# Where an administrator can drop extra holiday schedules (one JSON file a year)
-# for the command-line tools; the web application keeps them in the database.
-HOLIDAY_DATA_DIR = env_str("HOLIDAY_DATA_DIR", "")
+# Where `accountability backup` writes its archives when no path is given.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# Where pg_dump and pg_restore are (empty: on PATH); they must match the server's major version.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 
 LOGGING = {
     "version": 1,
