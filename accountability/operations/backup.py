@@ -32,11 +32,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext_lazy as _
 
 from accountability.common.errors import DomainError
+from accountability.operations.db import close_all_connections
 
 FORMAT = "accountability-backup/1"
 MANIFEST = "manifest.json"
@@ -179,15 +180,6 @@ def _dump_database(folder: Path) -> Path:
     return target
 
 
-def _close_connections() -> None:
-    """Close this process's connections and its pool, which pg_restore must not wait for."""
-    for conn in connections.all(initialized_only=True):
-        conn.close()
-    pools = getattr(type(connection), "_connection_pools", {})
-    if connection.alias in pools:
-        connection.close_pool()
-
-
 def _load_database(source: Path) -> None:
     if _engine() == "sqlite":
         connection.ensure_connection()
@@ -196,7 +188,7 @@ def _load_database(source: Path) -> None:
         archived.close()
         connection.close()
         return
-    _close_connections()
+    close_all_connections()
     args, env = _pg_args_env()
     _run_tool(
         [

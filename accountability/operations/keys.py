@@ -31,10 +31,12 @@ from accountability.common.crypto import (
     stored_key_id,
 )
 from accountability.common.errors import DomainError
+from accountability.common.i18n import source_language
 
 MSG_CANNOT_DECRYPT = _("{model}“{record}”的{field}无法解密，轮换已停止：{reason}")
-AUDIT_TARGET = _("加密字段（{model}）")
-AUDIT_DETAIL = _("字段密钥轮换：{count} 条记录改用密钥“{key_id}”加密")
+# Audit entries are records, kept in the source language.
+AUDIT_TARGET = "加密字段（{model}）"
+AUDIT_DETAIL = "字段密钥轮换：{count} 条记录改用密钥“{key_id}”加密"
 
 
 @dataclass
@@ -95,13 +97,15 @@ def _rotate_batch(
             if values:
                 model._default_manager.filter(pk=row.pk).update(**values)
         if rows:
+            with source_language():
+                target_text = AUDIT_TARGET.format(model=model._meta.verbose_name)
             audit_log(
                 actor=actor,
                 action="update",
                 target=(
                     model._meta.label_lower,
                     "",
-                    AUDIT_TARGET.format(model=model._meta.verbose_name),
+                    target_text,
                 ),
                 changes={
                     "field_key": [sorted(old_keys), ring.current],

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
+from accountability.operations.db import close_all_connections
 from accountability.operations.launcher import process_specs, supervise
-from accountability.operations.preflight import preflight_errors
+from accountability.operations.preflight import ERROR, preflight_problems
 
 PREFLIGHT_FAILED = "预检未通过，系统不会启动："
 UNMIGRATED = (
@@ -36,7 +37,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from django.conf import settings
 
-        errors = preflight_errors()
+        problems = preflight_problems()
+        for warning in (p for p in problems if p.level != ERROR):
+            self.stdout.write(str(warning))
+        errors = [p for p in problems if p.level == ERROR]
         if errors:
             lines = [PREFLIGHT_FAILED, *(str(p) for p in errors)]
             raise CommandError("\n".join(lines), returncode=1)
@@ -58,7 +62,7 @@ class Command(BaseCommand):
             for spec in specs:
                 self.stdout.write(f"{spec.name}: {' '.join(spec.argv)}")
             return
-        connections.close_all()
+        close_all_connections()
         self.stdout.flush()
         status = supervise(specs, log=self.stdout.write)
         if status:
