@@ -122,8 +122,9 @@ def prepare(out: Path, users: int, clues: int) -> None:
         "cases": sorted(visible[officer.pk] & visible[head.pk]),
         "pending": pending,
         "documents": list(
-            IssuedDocument.objects.filter(case_id__in=visible[officer.pk] & visible[head.pk])
-            .values_list("pk", flat=True)
+            IssuedDocument.objects.filter(
+                case_id__in=visible[officer.pk] & visible[head.pk]
+            ).values_list("pk", flat=True)
         ),
         "person": people[0].pk,
         "persons": [p.pk for p in people],
@@ -285,7 +286,8 @@ def wait_ready(url: str, process: subprocess.Popen, seconds: float = 90) -> None
         if process.poll() is not None:
             raise SystemExit(f"the server exited with status {process.returncode}")
         try:
-            requests.get(url + "/accounts/login/", headers={"X-Forwarded-Proto": "https"}, timeout=2)
+            headers = {"X-Forwarded-Proto": "https"}
+            requests.get(url + "/accounts/login/", headers=headers, timeout=2)
             return
         except requests.RequestException:
             time.sleep(0.3)
@@ -378,7 +380,8 @@ def main() -> None:
     }:
         raise SystemExit("bench/load.py runs against a PostgreSQL database on this machine only")
     name = parsed.path.lstrip("/")
-    pg = ["-h", parsed.hostname, "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    pg = ["-h", parsed.hostname, "-p", str(parsed.port or 5432)]
+    pg += ["-U", parsed.username or "postgres"]
     subprocess.run(["dropdb", *pg, "--if-exists", "--force", name], check=True)
     subprocess.run(["createdb", *pg, name], check=True)
 
@@ -426,8 +429,10 @@ def main() -> None:
 
     print(f"server logs: {folder}/runserver.log, {folder}/gunicorn.log")
     print()
-    print(f"{'server':<10} {'requests':>9} {'failures':>9} {'req/s':>7} "
-          f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max PG conns':>12}")
+    print(
+        f"{'server':<10} {'requests':>9} {'failures':>9} {'req/s':>7} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max PG conns':>12}"
+    )
     for r in results:
         print(
             f"{r['server']:<10} {r['requests']:>9} {r['failures']:>9} {r['rps']:>7.1f} "
