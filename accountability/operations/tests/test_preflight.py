@@ -64,6 +64,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
+SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "var/db.sqlite3"}
 SAFE = {
     "DEBUG": False,
     "SECRET_KEY": "x" * 20 + secrets.token_urlsafe(40),
@@ -112,7 +113,7 @@ class PreflightCheckTests(SimpleTestCase):
             ({"ALLOWED_HOSTS": ["*"]}, "DJANGO_ALLOWED_HOSTS", preflight.HOSTS_WILDCARD),
             ({"ALLOWED_HOSTS": []}, "DJANGO_ALLOWED_HOSTS", preflight.HOSTS_EMPTY),
             (
-                {"ALLOW_SQLITE_IN_PRODUCTION": False},
+                {"ALLOW_SQLITE_IN_PRODUCTION": False, "DATABASES": {"default": SQLITE}},
                 "DATABASE_URL",
                 preflight.SQLITE_IN_PRODUCTION,
             ),
