@@ -246,3 +246,19 @@ def _free_port() -> int:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+class MalformedSettingTests(SimpleTestCase):
+    def test_a_malformed_setting_stops_the_console_script_with_its_name(self):
+        folder = Path(tempfile.mkdtemp(prefix="preflight-"))
+        for name, value in (
+            ("FIELD_KEYS", "2026a:abc"),
+            ("DATABASE_POOL_MAX_SIZE", "many"),
+            ("DJANGO_SECURE_PROXY_SSL_HEADER", "https"),
+            ("DOCUMENTS_ORGAN", "[1, 2]"),
+        ):
+            with self.subTest(name=name):
+                result = run(["check"], production_env(folder, **{name: value}))
+                self.assertEqual(result.returncode, 2)
+                self.assertIn(f"配置错误：{name}", result.stderr)
+                self.assertNotIn("Traceback", result.stderr)
