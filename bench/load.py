@@ -366,6 +366,8 @@ def main() -> None:
     parser.add_argument("--clues", type=int, default=40, help="registered clues to approve")
     parser.add_argument("--database-url", default=DEFAULT_DB)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--workers", type=int, default=0, help="WEB_WORKERS (default: setting)")
+    parser.add_argument("--threads", type=int, default=0, help="WEB_THREADS (default: setting)")
     parser.add_argument("command", nargs="?", default="run", choices=["run", "prepare"])
     parser.add_argument("--plan", default="")
     args = parser.parse_args()
@@ -424,10 +426,19 @@ def main() -> None:
             argv = [*cli, "runserver", env["WEB_BIND"], "--noreload", "--skip-checks"]
         else:
             argv = [*cli, "serve"]
+            if args.workers:
+                env["WEB_WORKERS"] = str(args.workers)
+            if args.threads:
+                env["WEB_THREADS"] = str(args.threads)
         print(f"{label}: {args.users} users for {args.seconds} s …", flush=True)
         results.append(run_load(label, argv, env, args, plan, pending))
 
     print(f"server logs: {folder}/runserver.log, {folder}/gunicorn.log")
+    load = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )
     print()
     print(
         f"{'server':<10} {'requests':>9} {'failures':>9} {'req/s':>7} "

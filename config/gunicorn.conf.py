@@ -15,8 +15,10 @@ from django.conf import settings
 
 bind = [settings.WEB_BIND]
 workers = settings.WEB_WORKERS
-worker_class = "gthread"
+# One thread: sync workers, each taking a connection only when it is free, so a slow request
+# never holds up others queued behind it in the same process; more: threaded workers.
 threads = settings.WEB_THREADS
+worker_class = "sync" if threads == 1 else "gthread"
 timeout = settings.WEB_TIMEOUT_SECONDS
 graceful_timeout = 30
 keepalive = 5
