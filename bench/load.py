@@ -15,7 +15,9 @@ page), then works: the work queue, the case list with filters, a case page, the 
 document download; the officer registers clues, the head approves them. Between requests
 a user thinks for 0.5-2 s. The first --warmup seconds (10) are not measured. Loopback only,
 bounded by --warmup + --seconds per server. The database is dropped and
-created again at the start: give it a database of its own.
+created again at the start, and each server starts from a copy of the same prepared data
+(copied from the template database <name>_template, dropped at the end): give it a
+database of its own.
 
 Printed: requests/s, failures, p50/p95/p99 (ms) for each server, the ratios of the production
 server to the baseline, and the most PostgreSQL connections seen (sampled twice a second).
@@ -407,6 +409,10 @@ def main() -> None:
         check=True,
     )
     plan = json.loads(plan_file.read_text())
+    # Each server starts from the same data: the prepared database is kept as a template.
+    template = f"{name}_template"
+    subprocess.run(["dropdb", *pg, "--if-exists", "--force", template], check=True)
+    subprocess.run(["createdb", *pg, "-T", name, template], check=True)
     print(
         f"prepared in {time.monotonic() - started:.0f} s: {len(plan['cases'])} cases, "
         f"{len(plan['documents'])} issued documents, {args.users} sessions",
@@ -415,12 +421,14 @@ def main() -> None:
     # Gevent patches the standard library: only now, after the Django child has finished.
     import locust  # noqa: F401
 
-    pending = list(plan["pending"])
     results = []
     cli = [sys.executable, "-m", "config.cli"]
     runs = [] if args.skip_baseline else [("runserver", "runserver")]
     runs.append(("gunicorn", "serve"))
     for label, command in runs:
+        subprocess.run(["dropdb", *pg, "--if-exists", "--force", name], check=True)
+        subprocess.run(["createdb", *pg, "-T", template, name], check=True)
+        pending = list(plan["pending"])
         env = {**base_env, "WEB_BIND": f"127.0.0.1:{free_port()}"}
         if command == "runserver":
             argv = [*cli, "runserver", env["WEB_BIND"], "--noreload", "--skip-checks"]
@@ -432,6 +440,7 @@ def main() -> None:
                 env["WEB_THREADS"] = str(args.threads)
         print(f"{label}: {args.users} users for {args.seconds} s …", flush=True)
         results.append(run_load(label, argv, env, args, plan, pending))
+    subprocess.run(["dropdb", *pg, "--if-exists", "--force", template], check=True)
 
     print(f"server logs: {folder}/runserver.log, {folder}/gunicorn.log")
     load = os.getloadavg()

@@ -10,6 +10,7 @@ between processes, and within one process Django serialises its use).
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -33,6 +34,7 @@ class ConcurrentClueRegistrationTests(TransactionTestCase):
         personas = make_personas()
         sessions = [login_session(personas.case_officer) for _ in range(CLUES)]
         folder = Path(tempfile.mkdtemp(prefix="concurrency-"))
+        self.addCleanup(shutil.rmtree, folder, True)
         if connection.vendor == "sqlite":
             file = folder / "db.sqlite3"
             connection.ensure_connection()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -146,6 +147,7 @@ class ProductionStartTests(SimpleTestCase):
 
     def setUp(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="preflight-"))
+        self.addCleanup(shutil.rmtree, self.folder, True)
 
     def test_check_deploy_is_clean_with_production_settings(self):
         result = run(["check", "--deploy", "--fail-level", "WARNING"], production_env(self.folder))
@@ -251,6 +253,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class MalformedSettingTests(SimpleTestCase):
     def test_a_malformed_setting_stops_the_console_script_with_its_name(self):
         folder = Path(tempfile.mkdtemp(prefix="preflight-"))
+        self.addCleanup(shutil.rmtree, folder, True)
         for name, value in (
             ("FIELD_KEYS", "2026a:abc"),
             ("DATABASE_POOL_MAX_SIZE", "many"),
