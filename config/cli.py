@@ -18,9 +18,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return rulebook_main(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["accountability", *args])
+    try:
+        execute_from_command_line(["accountability", *args])
+    except ImproperlyConfigured as error:
+        # A malformed or missing setting (config/env.py): its name and the rule, no traceback.
+        print(f"配置错误：{error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -1,7 +1,11 @@
 """One settings module, read strictly from the environment.
 
 SQLite is the embedded default; production differs only by environment
-(DATABASE_URL=postgres://..., DJANGO_DEBUG=false, DJANGO_SECRET_KEY=...).
+(DATABASE_URL=postgres://..., DJANGO_DEBUG=false, DJANGO_SECRET_KEY=..., FIELD_KEYS=...).
+A malformed value stops start-up here; whether a well-formed value is safe for production is
+checked by ``accountability preflight`` (accountability/operations/preflight.py), which
+``accountability serve`` and the WSGI application run first. Every setting is listed in the
+README's configuration table.
 """
 
 from __future__ import annotations
@@ -11,16 +15,27 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_json_object,
+    env_key_set,
+    env_list,
+    env_proxy_header,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# The development key; preflight refuses it (and an empty or short key) in production.
+DEV_SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
-    SECRET_KEY = "dev-only-insecure-key-not-for-production"  # noqa: S105
+    SECRET_KEY = DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
@@ -33,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "accountability.common",
     "accountability.accounts",
     "accountability.audit",
@@ -41,6 +57,7 @@ INSTALLED_APPS = [
     "accountability.cases",
     "accountability.documents",
     "accountability.jobs",
+    "accountability.operations",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +74,7 @@ MIDDLEWARE = [
     "accountability.accounts.middleware.PasswordPolicyMiddleware",
     "accountability.common.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,8 +97,25 @@ TEMPLATES = [
     },
 ]
 
+# The database. SQLite (embedded) is for one office on one machine: production refuses it
+# unless ALLOW_SQLITE_IN_PRODUCTION says so. PostgreSQL connections come from a pool of at
+# most DATABASE_POOL_MAX_SIZE per process (0: no pool, a connection per request), so a
+# server holds at most WEB_WORKERS x DATABASE_POOL_MAX_SIZE connections.
+DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/db.sqlite3")
+TEST_DATABASE_NAME = env_str("TEST_DATABASE_NAME", "")
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1)
+ALLOW_SQLITE_IN_PRODUCTION = env_bool("ALLOW_SQLITE_IN_PRODUCTION", False)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=0)
+DATABASE_POOL_TIMEOUT_SECONDS = env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10, minimum=1)
 DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/db.sqlite3"), BASE_DIR)
+    "default": database_from_url(
+        DATABASE_URL,
+        BASE_DIR,
+        test_name=TEST_DATABASE_NAME,
+        sqlite_timeout=SQLITE_BUSY_TIMEOUT_SECONDS,
+        pool_max_size=DATABASE_POOL_MAX_SIZE,
+        pool_timeout=DATABASE_POOL_TIMEOUT_SECONDS,
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -109,8 +144,7 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "责任追究管理系统")
 ACCOUNTS_ACTIVATION_HOURS = env_int("ACCOUNTS_ACTIVATION_HOURS", 72)
 
 # The case workflow: the standing committee's size and quorum rule (named settings, shown on the
-# meeting form), the upload limit, and the SM4 key for confidential fields (32 hex digits; without
-# it, in development only, a key is derived from SECRET_KEY).
+# meeting form) and the upload limit.
 CASES_COMMITTEE_SIZE = env_int("CASES_COMMITTEE_SIZE", 9)
 CASES_QUORUM_RULE = env_str("CASES_QUORUM_RULE", "more_than_half")
 CASES_ATTACHMENT_MAX_MB = env_int("CASES_ATTACHMENT_MAX_MB", 50)
@@ -123,17 +157,20 @@ CASES_ATTACHMENT_TYPES = env_list("CASES_ATTACHMENT_TYPES", [])
 CASES_INFORMANT_SCOPE = env_str("CASES_INFORMANT_SCOPE", "office")
 if CASES_INFORMANT_SCOPE not in ("office", "assigned"):
     raise ImproperlyConfigured("CASES_INFORMANT_SCOPE must be office or assigned")
-CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
-if not DEBUG and not CASES_FIELD_KEY:
-    raise ImproperlyConfigured("CASES_FIELD_KEY must be set when DJANGO_DEBUG is false")
 
+# SM4 keys for confidential fields (accountability/common/crypto.py): a set of keys by id
+# ("2026a:<32 hex>,2025b:<32 hex>"), FIELD_KEY_ID the one new values are written with
+# (`accountability rotate-key` re-encrypts the rest); CASES_FIELD_KEY, a single key, still
+# works (its id is "k0"). Without any, in development only, a key is derived from SECRET_KEY.
+FIELD_KEYS = env_key_set("FIELD_KEYS")
+FIELD_KEY_ID = env_str("FIELD_KEY_ID", "")
+CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 # The audit trail (accountability/audit): the HMAC-SM3 key of the chain and of the keyed
 # hashes of case content (hex, >= 32 digits; without it, in development only, derived from
 # SECRET_KEY), earlier keys still needed to verify old entries, the SM2 key file that signs
 # anchors, the public keys an anchor may be signed with, and where anchors are written.
+# Preflight requires it in production, and the audit trail refuses to derive one then.
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
-if not DEBUG and not AUDIT_HMAC_KEY:
-    raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set when DJANGO_DEBUG is false")
 AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", [])
 AUDIT_ANCHOR_KEY_FILE = env_str("AUDIT_ANCHOR_KEY_FILE", "")
 AUDIT_ANCHOR_PUBLIC_KEYS = env_list("AUDIT_ANCHOR_PUBLIC_KEYS", [])
@@ -141,6 +178,8 @@ AUDIT_ANCHOR_DIR = env_str("AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anc
 
 # The organ named on pages and documents, and the prefix of its document numbers
 # (发文字号 such as 镇纪监干〔2026〕3号); defaults in accountability/documents/constants.py.
+# DOCUMENTS_ORGAN overrides the organ's names on paper: a JSON object with some of the keys of
+# DEFAULT_ORGAN in accountability/documents/constants.py ({"name": "…", "short_name": "…"}).
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "中共镇雄县纪律检查委员会 镇雄县监察委员会")
 DOCUMENTS_NUMBER_PREFIX = env_str("DOCUMENTS_NUMBER_PREFIX", "")
 # An office's own template (.docx) is checked in the worker before docxtpl sees it: its size,
@@ -160,6 +199,9 @@ DOCUMENTS_PDF_BATCH_SIZE = env_int("DOCUMENTS_PDF_BATCH_SIZE", 20)
 DOCUMENTS_PDF_TIMEOUT = env_int("DOCUMENTS_PDF_TIMEOUT", 300)
 DOCUMENTS_SOFFICE_MEMORY_MB = env_int("DOCUMENTS_SOFFICE_MEMORY_MB", 2048)
 DOCUMENTS_DRAFT_HOURS = env_int("DOCUMENTS_DRAFT_HOURS", 24)
+DOCUMENTS_ORGAN = env_json_object("DOCUMENTS_ORGAN", {})
+# LibreOffice for PDF conversion: a path, or empty for soffice/libreoffice on PATH.
+SOFFICE_BINARY = env_str("SOFFICE_BINARY", "")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -170,6 +212,44 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
+# HTTPS. Behind a proxy that terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER names the header it
+# sets ("X-Forwarded-Proto: https"); set it only when the proxy overwrites that header.
+SECURE_PROXY_SSL_HEADER = env_proxy_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from another host. Scripts and
+# styles are files under static/; templates carry no <script>/<style> blocks, style= or on*=
+# attributes (accountability/operations/tests/test_security_headers.py checks every template).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The production web server (config/gunicorn.conf.py, started by `accountability serve`):
+# WEB_WORKERS processes of WEB_THREADS threads each; a request running longer than
+# WEB_TIMEOUT_SECONDS is stopped. Keep WEB_THREADS <= DATABASE_POOL_MAX_SIZE (preflight).
+WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", 3, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+WEB_TIMEOUT_SECONDS = env_int("WEB_TIMEOUT_SECONDS", 60, minimum=1)
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -178,7 +258,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
@@ -198,10 +278,23 @@ ROSTER_MAX_UNCOMPRESSED_MB = env_int("ROSTER_MAX_UNCOMPRESSED_MB", 64)
 ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 20_000)
 ROSTER_MAX_COLUMNS = env_int("ROSTER_MAX_COLUMNS", 50)
 ROSTER_MAX_SECONDS = env_int("ROSTER_MAX_SECONDS", 120)
+# In production whitenoise serves the collected files (`accountability serve` collects them)
+# under hashed names with compressed copies; development serves static/ as it is.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
-# Where an administrator can drop extra holiday schedules (one JSON file a year)
-# for the command-line tools; the web application keeps them in the database.
-HOLIDAY_DATA_DIR = env_str("HOLIDAY_DATA_DIR", "")
+# Where `accountability backup` writes its archives when no path is given.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# Where pg_dump and pg_restore are (empty: on PATH); they must match the server's major version.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 
 # Background jobs (accountability/jobs): RQ on Redis, a worker beside the web server.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -53,7 +53,7 @@ from accountability.audit.services import audit_log
 from accountability.cases import access
 from accountability.cases import facts as case_facts
 from accountability.cases import workflow as wf
-from accountability.cases.crypto import decrypt_text
+from accountability.cases.crypto import DecryptionError, decrypt_text
 from accountability.cases.models import (
     Appeal,
     Case,
@@ -286,6 +286,8 @@ def can_view_informant(*, case: Case, user: Any) -> bool:
 class Informant:
     name: str
     contact: str
+    # Why the identity cannot be shown (a missing or wrong key), in place of the values.
+    error: str = ""
 
 
 def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> Informant:
@@ -293,16 +295,21 @@ def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> In
     _deny_admins(user)
     if not can_view_informant(case=case, user=user):
         raise PermissionDenied(MSG_INFORMANT_HIDDEN, code="confidential")
-    informant = Informant(
-        name=decrypt_text(case.informant_name_enc),
-        contact=decrypt_text(case.informant_contact_enc),
-    )
+    try:
+        informant = Informant(
+            name=decrypt_text(case.informant_name_enc),
+            contact=decrypt_text(case.informant_contact_enc),
+        )
+    except DecryptionError as error:
+        informant = Informant(name="", contact="", error=error.message)
     audit_log(
         actor=user,
         action="view_confidential",
         target=case,
         changes={"case": case.number, "fields": ["informant_name", "informant_contact"]},
         request=request,
+        outcome="failure" if informant.error else "success",
+        detail=informant.error,
     )
     return informant
 

@@ -1,7 +1,7 @@
 """The issuing organ's names as they appear on paper, and the number prefix.
 
-A deployment for another county overrides them with the optional settings
-DOCUMENTS_ORGAN (a dict with the keys below) and DOCUMENTS_NUMBER_PREFIX.
+A deployment for another county overrides them with the settings DOCUMENTS_ORGAN (a JSON
+object with some of the keys below; preflight refuses other keys) and DOCUMENTS_NUMBER_PREFIX.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ DEFAULT_NUMBER_PREFIX = "镇纪监干"
 
 def default_organ() -> dict[str, str]:
     organ = dict(DEFAULT_ORGAN)
-    organ.update(getattr(settings, "DOCUMENTS_ORGAN", {}) or {})
+    organ.update(settings.DOCUMENTS_ORGAN or {})
     return organ
 
 
 def number_prefix() -> str:
-    return str(getattr(settings, "DOCUMENTS_NUMBER_PREFIX", "") or DEFAULT_NUMBER_PREFIX)
+    return str(settings.DOCUMENTS_NUMBER_PREFIX or DEFAULT_NUMBER_PREFIX)

@@ -53,8 +53,8 @@ class PdfError(DomainError):
 
 
 def soffice_binary() -> str | None:
-    """The LibreOffice binary: $SOFFICE_BINARY, else soffice or libreoffice on PATH."""
-    configured = os.environ.get("SOFFICE_BINARY")
+    """The LibreOffice binary: the setting SOFFICE_BINARY, else soffice or libreoffice on PATH."""
+    configured = settings.SOFFICE_BINARY
     if configured:
         return configured if Path(configured).exists() else None
     return shutil.which("soffice") or shutil.which("libreoffice")

@@ -131,8 +131,8 @@ def test_the_page_number_sits_7_mm_below_the_type_area(pdfs):
     assert number and number[0] - TYPE_AREA_BOTTOM_MM == pytest.approx(7, abs=1.5)
 
 
-def test_a_missing_soffice_is_a_clear_error(monkeypatch):
-    monkeypatch.setenv("SOFFICE_BINARY", "/nonexistent/soffice")
+def test_a_missing_soffice_is_a_clear_error(settings):
+    settings.SOFFICE_BINARY = "/nonexistent/soffice"
     assert not pdf.pdf_available()
     with pytest.raises(pdf.PdfError) as caught:
         pdf.docx_to_pdf(b"")
@@ -140,21 +140,21 @@ def test_a_missing_soffice_is_a_clear_error(monkeypatch):
     assert caught.value.code == "pdf_unavailable"
 
 
-def test_a_hanging_conversion_is_stopped_at_the_timeout(monkeypatch, tmp_path):
+def test_a_hanging_conversion_is_stopped_at_the_timeout(settings, tmp_path):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 30\n")
     fake.chmod(0o755)
-    monkeypatch.setenv("SOFFICE_BINARY", str(fake))
+    settings.SOFFICE_BINARY = str(fake)
     with pytest.raises(pdf.PdfError) as caught:
         pdf.docx_to_pdf(b"x", timeout=1)
     assert caught.value.message == pdf.CONVERSION_TIMEOUT.format(seconds=1)
 
 
-def test_a_failed_conversion_says_so(monkeypatch, tmp_path):
+def test_a_failed_conversion_says_so(settings, tmp_path):
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
     fake.chmod(0o755)
-    monkeypatch.setenv("SOFFICE_BINARY", str(fake))
+    settings.SOFFICE_BINARY = str(fake)
     with pytest.raises(pdf.PdfError) as caught:
         pdf.docx_to_pdf(b"x")
     assert caught.value.message == pdf.CONVERSION_FAILED.format(
