@@ -39,11 +39,9 @@ demo: install system-deps services
 services:
 	bash scripts/services.sh redis
 
-# The server and the job worker beside it; Ctrl-C stops both.
+# The development server and the job worker beside it, supervised together; Ctrl-C stops both.
 run: demo services
-	@$(BIN)/accountability worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/accountability runserver $(HOST):$(PORT) --noreload
+	$(BIN)/accountability serve --dev $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

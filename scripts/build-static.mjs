@@ -1,7 +1,7 @@
 // Copies the front-end libraries the pages use from node_modules into static/vendor/build,
 // with their licences, so that they are served by the project itself (government intranets
 // have no internet). Run by `make install` after `npm ci`; the output is not committed.
-import { copyFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +28,9 @@ for (const [pkg, file, name] of files) {
   }
   const target = join(out, pkg, name);
   mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(source, target);
+  // Source maps are not shipped: drop the comments that point to them (collectstatic's
+  // manifest would otherwise look for the missing .map files).
+  const text = readFileSync(source, "utf8").replace(/\/[*\/][#@] sourceMappingURL=[^\n*]*(\*\/)?/g, "");
+  writeFileSync(target, text);
 }
 console.log(`static/vendor/build: ${files.length} files`);

@@ -36,12 +36,31 @@ def web_process() -> ProcessSpec:
     )
 
 
-# Each entry builds one process; the job queue's worker is added here beside the web server.
-PROCESSES: list[Callable[[], ProcessSpec]] = [web_process]
+def _accountability(*args: str) -> tuple[str, ...]:
+    """The console script's command line, run by this interpreter."""
+    return (sys.executable, "-m", "config.cli", *args)
+
+
+def worker_process() -> ProcessSpec:
+    """The job queue's worker (accountability/jobs): documents, PDFs, uploaded files."""
+    return ProcessSpec("worker", _accountability("worker"))
+
+
+def development_server(address: str) -> ProcessSpec:
+    """Django's development server, for `make run` (DEBUG only)."""
+    return ProcessSpec("web", _accountability("runserver", address, "--noreload"))
+
+
+# Each entry builds one process of production: the web server and the worker beside it.
+PROCESSES: list[Callable[[], ProcessSpec]] = [web_process, worker_process]
 
 
 def process_specs() -> list[ProcessSpec]:
     return [build() for build in PROCESSES]
+
+
+def development_specs(address: str) -> list[ProcessSpec]:
+    return [development_server(address), worker_process()]
 
 
 def supervise(

@@ -66,6 +66,13 @@ ORGAN_UNKNOWN_KEYS = "DOCUMENTS_ORGAN 含未知的键：{keys}（可用的键：
 SOFFICE_MISSING = "SOFFICE_BINARY 指向的文件不存在：{path}。"
 SOFFICE_NOT_FOUND = "找不到 LibreOffice（soffice）：文书只能生成 Word 文件，不能生成 PDF。"
 FOLDER_NOT_WRITABLE = "{setting} 指向的目录不能写入：{path}。"
+QUEUE_UNREACHABLE = (
+    "REDIS_URL（{url}）无法连接：后台任务（PDF转换、上传文件检查、审计锚点）需要 Redis。"
+)
+ANCHOR_KEY_MISSING = (
+    "AUDIT_ANCHOR_KEY_FILE 未设置或文件不存在：定时的审计锚点无法签名"
+    "（accountability audit-keygen --anchor-key FILE 生成密钥，见 docs/audit.md）。"
+)
 DJANGO_CHECK = "Django 部署检查 {id}：{message}"
 # Django's deployment checks that the checks above already report in their own words.
 COVERED_BY_PREFLIGHT = {
@@ -205,6 +212,24 @@ def check_folders() -> Iterable[Problem]:
             yield Problem(setting, FOLDER_NOT_WRITABLE.format(setting=setting, path=path))
 
 
+def check_queue() -> Iterable[Problem]:
+    """The worker's queue must answer, or nothing slow ever gets done."""
+    from redis.exceptions import RedisError
+
+    from accountability.jobs.queue import connection
+
+    try:
+        connection().ping()
+    except RedisError:
+        yield Problem("REDIS_URL", QUEUE_UNREACHABLE.format(url=settings.REDIS_URL))
+
+
+def check_anchor_key() -> Iterable[Problem]:
+    path = str(getattr(settings, "AUDIT_ANCHOR_KEY_FILE", "") or "")
+    if not path or not Path(path).is_file():
+        yield Problem("AUDIT_ANCHOR_KEY_FILE", ANCHOR_KEY_MISSING, WARNING)
+
+
 def check_django_deploy() -> Iterable[Problem]:
     """Django's own `check --deploy` (security middleware, cookies, HSTS, …)."""
     if not _secret_key():
@@ -230,6 +255,8 @@ CHECKS: list[Callable[[], Iterable[Problem]]] = [
     check_session,
     check_documents,
     check_folders,
+    check_queue,
+    check_anchor_key,
     check_django_deploy,
 ]
 

@@ -124,6 +124,7 @@ class PreflightCheckTests(SimpleTestCase):
             ({"DOCUMENTS_ORGAN": {"nmae": "某县"}}, "DOCUMENTS_ORGAN", None),
             ({"SOFFICE_BINARY": "/nonexistent/soffice"}, "SOFFICE_BINARY", None),
             ({"SESSION_COOKIE_SECURE": False}, "security.W012", None),
+            ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL", None),
         ]
         for changes, setting, message in cases:
             with self.subTest(changes=changes):
@@ -184,6 +185,7 @@ class ProductionStartTests(SimpleTestCase):
         result = run(["serve", "--check", "--migrate"], env)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("gunicorn -c", result.stdout)
+        self.assertIn("worker: ", result.stdout)
         static = self.folder / "static"
         self.assertTrue((static / "staticfiles.json").exists())
         self.assertTrue(list((static / "css").glob("app.*.css.gz")))
@@ -223,6 +225,7 @@ class ProductionStartTests(SimpleTestCase):
             process.send_signal(signal.SIGTERM)
             out, _err = process.communicate(timeout=60)
         self.assertIn("已启动 web", out)
+        self.assertIn("已启动 worker", out)
         self.assertIn("收到信号 SIGTERM", out)
 
 

@@ -9,7 +9,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from accountability.operations.db import close_all_connections
-from accountability.operations.launcher import process_specs, supervise
+from accountability.operations.launcher import development_specs, process_specs, supervise
 from accountability.operations.preflight import ERROR, preflight_problems
 
 PREFLIGHT_FAILED = "预检未通过，系统不会启动："
@@ -17,6 +17,7 @@ UNMIGRATED = (
     "数据库还有 {count} 个迁移未执行（{first} 等）：请先运行 accountability migrate，"
     "或用 accountability serve --migrate。"
 )
+DEV_ONLY = "--dev 只用于开发演示：DJANGO_DEBUG 为假时请直接运行 accountability serve。"
 READY = "预检通过，数据库已是最新结构，静态文件已收集到 {root}。"
 
 
@@ -33,10 +34,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="只做启动前的检查和准备，不启动服务"
         )
+        parser.add_argument(
+            "--dev",
+            metavar="ADDRESS",
+            help="开发演示：在 ADDRESS(如 127.0.0.1:8000)启动开发服务器和后台任务进程"
+            "（仅限 DJANGO_DEBUG 为真时）",
+        )
 
     def handle(self, *args, **options):
         from django.conf import settings
 
+        if options["dev"]:
+            if not settings.DEBUG:
+                raise CommandError(DEV_ONLY, returncode=2)
+            close_all_connections()
+            self.stdout.flush()
+            status = supervise(development_specs(options["dev"]), log=self.stdout.write)
+            if status:
+                raise CommandError(f"服务已停止（状态 {status}）。", returncode=status)
+            return
         problems = preflight_problems()
         for warning in (p for p in problems if p.level != ERROR):
             self.stdout.write(str(warning))
