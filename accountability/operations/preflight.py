@@ -10,9 +10,8 @@ add one to CHECKS.
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
