@@ -169,8 +169,10 @@ CASES_FIELD_KEY = env_str("CASES_FIELD_KEY", "")
 # hashes of case content (hex, >= 32 digits; without it, in development only, derived from
 # SECRET_KEY), earlier keys still needed to verify old entries, the SM2 key file that signs
 # anchors, the public keys an anchor may be signed with, and where anchors are written.
-# Preflight requires it in production, and the audit trail refuses to derive one then.
+# Preflight requires it in production, and the audit trail refuses to derive one then
+# (decided here, from DJANGO_DEBUG: the test runner switches DEBUG off later).
 AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_REQUIRED = not DEBUG
 AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", [])
 AUDIT_ANCHOR_KEY_FILE = env_str("AUDIT_ANCHOR_KEY_FILE", "")
 AUDIT_ANCHOR_PUBLIC_KEYS = env_list("AUDIT_ANCHOR_PUBLIC_KEYS", [])

@@ -78,7 +78,7 @@ def keys_configured() -> bool:
 def current_key() -> AuditKey:
     """The key new entries are sealed with (read from the settings at each call)."""
     raw = getattr(settings, "AUDIT_HMAC_KEY", "") or ""
-    if not raw and not settings.DEBUG:
+    if not raw and getattr(settings, "AUDIT_HMAC_KEY_REQUIRED", False):
         raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set when DJANGO_DEBUG is false")
     return _make(_parse(raw, "AUDIT_HMAC_KEY") if raw else _derived_development_key())
 
