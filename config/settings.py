@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accountability.cases",
     "accountability.documents",
     "accountability.jobs",
+    "accountability.reports",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,21 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 JOBS_QUEUE = env_str("JOBS_QUEUE", "accountability")
 JOBS_DEFAULT_TIMEOUT = env_int("JOBS_DEFAULT_TIMEOUT", 300)
 JOBS_DEFAULT_MEMORY_MB = env_int("JOBS_DEFAULT_MEMORY_MB", 1024)
+
+# Statistics (accountability/reports): its reads go to REPORTS_DATABASE_URL when set (a
+# PostgreSQL replica; the tests mirror it to the default database), and an appeal should be
+# reviewed within REPORTS_APPEAL_REVIEW_DAYS (the county text sets no period; 30 = the one month
+# of the higher rules, an interpretation shown on the page).
+REPORTS_DATABASE = "default"
+if env_str("REPORTS_DATABASE_URL", ""):
+    DATABASES["reports"] = {
+        **database_from_url(env_str("REPORTS_DATABASE_URL", ""), BASE_DIR),
+        "TEST": {"MIRROR": "default"},
+    }
+    REPORTS_DATABASE = "reports"
+REPORTS_APPEAL_REVIEW_DAYS = env_int("REPORTS_APPEAL_REVIEW_DAYS", 30)
+if REPORTS_APPEAL_REVIEW_DAYS < 1:
+    raise ImproperlyConfigured("REPORTS_APPEAL_REVIEW_DAYS must be at least 1")
 
 LOGGING = {
     "version": 1,
