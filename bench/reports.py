@@ -10,9 +10,14 @@ PostgreSQL database, dropped afterwards). Then times the page through Django's t
 * city: the city office, every organ, 2021-01-01 to 2025-12-31 (the widest query);
 * export: the county's .xlsx export.
 
+With --indexes each size is timed again with the indexes proposed for the cases tables
+(accountability/reports/indexes.py); with --summary the summary tables are rebuilt (timed)
+and the pages timed reading them (REPORTS_SOURCE=summary).
+
 Prints p50 and p95 per size and the ratio to the smallest size, measured in the same run, and
 the queries per page (the same at every size).
 Run: .venv/bin/python bench/reports.py [--sizes 1000,10000,100000] [--repeat 15]
+         [--indexes] [--summary] [--slowest N]
      DATABASE_URL=postgres://postgres@127.0.0.1:5432/acc_reports .venv/bin/python bench/reports.py
 """
 
@@ -347,6 +352,11 @@ def main() -> int:
         action="store_true",
         help="also time each size with the indexes of accountability/reports/indexes.py",
     )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="also time the rebuild of the summary tables and the page reading them",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -375,7 +385,8 @@ def main() -> int:
             ),
             "export": (county, reverse("reports:export"), {"year": "2025"}),
         }
-        variants = ["as is", "indexed"] if args.indexes else ["as is"]
+        variants = ["as is", *(["indexed"] if args.indexes else [])]
+        variants += ["summary"] if args.summary else []
         results: dict[tuple[str, str], list[tuple[int, float, float, int]]] = {}
         done = 0
         for size in sizes:
@@ -384,9 +395,20 @@ def main() -> int:
             done = size
             print(f"\n{size:,} decisions generated in {time.perf_counter() - start:.1f} s")
             for variant in variants:
+                settings.REPORTS_SOURCE = "summary" if variant == "summary" else "live"
                 if variant == "indexed":
                     made = indexes.create(connection)
                     print(f"  with the proposed indexes ({len(made)} created)")
+                elif variant == "summary":
+                    from accountability.reports.services import statistics_refresh
+
+                    began = time.perf_counter()
+                    record = statistics_refresh()
+                    print(
+                        f"  summary tables rebuilt in {time.perf_counter() - began:.1f} s "
+                        f"({record.decisions:,} decisions, {record.measures:,} measures, "
+                        f"{record.stays:,} stays)"
+                    )
                 elif args.indexes:
                     drop_indexes()
                 analyze()

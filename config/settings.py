@@ -154,6 +154,11 @@ if env_str("REPORTS_DATABASE_URL", ""):
 REPORTS_APPEAL_REVIEW_DAYS = env_int("REPORTS_APPEAL_REVIEW_DAYS", 30)
 if REPORTS_APPEAL_REVIEW_DAYS < 1:
     raise ImproperlyConfigured("REPORTS_APPEAL_REVIEW_DAYS must be at least 1")
+# live: every figure aggregated from the cases tables; summary: people and steps from the
+# summary tables rebuilt by `accountability refresh_statistics --enqueue` (a province's scale).
+REPORTS_SOURCE = env_str("REPORTS_SOURCE", "live")
+if REPORTS_SOURCE not in ("live", "summary"):
+    raise ImproperlyConfigured("REPORTS_SOURCE must be live or summary")
 
 LOGGING = {
     "version": 1,

@@ -31,3 +31,6 @@ STATISTICS_VIEWERS = frozenset(
         Role.TOWNSHIP_OFFICER,
     }
 )
+#: Ask for the summary tables to be rebuilt now (a background job; they are rebuilt on a
+#: schedule anyway): the supervision office, which keeps the register.
+STATISTICS_REFRESHERS = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})

@@ -5,7 +5,9 @@ All reads of the reports app are in this module, on the database alias of the se
 statistics read there and nothing else. Signatures:
 
     viewer_for_user(*, user) -> Viewer                     (PermissionDenied for other roles)
-    statistics_for(*, viewer, organ_id, period, today) -> Statistics
+    statistics_for(*, viewer, organ_id, period, today=None, source=None) -> Statistics
+    source_for(name=None) -> Source                        (live, or the summary tables)
+    latest_refresh() -> SummaryRefresh | None
     org_tree() -> OrgTree
 
 What is counted (the definitions the page states under each table):
@@ -21,17 +23,19 @@ What is counted (the definitions the page states under each table):
   counts once in the total, and in each row it appears in).
 * Deadlines are counted for the period in which they fall and judged as of today.
 
-Scale: the number of queries does not depend on the data (about fifteen, see
-``tests/test_queries.py``); no row is loaded into Python, only the groups of each query
-(bounded by the number of organisations, months and dimension values). The indexes the
-queries rely on are listed in ``docs/reports.md`` with the query that uses each.
+Scale: the number of queries does not depend on the data (see ``tests/test_queries.py``);
+no row is loaded into Python, only the groups of each query (bounded by the number of
+organisations, months and dimension values). The indexes the queries rely on are in
+``indexes.py`` (proposed for the cases app) and ``models.py``, each with its query. At a
+province's scale the figures about people and the time per step read the summary tables of
+``models.py`` instead (``Source``); docs/reports.md describes both.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -45,6 +49,7 @@ from django.db.models import (
     Min,
     Q,
     QuerySet,
+    Sum,
     Window,
 )
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Lead
@@ -69,6 +74,7 @@ from accountability.cases.workflow import ADMIN_ROLES, State
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import join_list
 from accountability.people.models import Organisation
+from accountability.reports.models import DecisionFact, MeasureFact, StayFact, SummaryRefresh
 from accountability.reports.permissions import STATISTICS_VIEWERS
 from accountability.reports.tables import Chart, Column, Row, Table, sum_rows
 
@@ -281,6 +287,67 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where the figures about people and the time per step come from, and their lookups.
+
+    ``live``: the cases tables themselves; ``summary``: the tables of models.py as the last
+    refresh left them (``as_of``). Either way the same aggregate queries run on them.
+    """
+
+    name: str
+    unit: str
+    case: str
+    outcome: str
+    circumstance: str
+    severity: str
+    kind: str
+    scope: str
+    as_of: datetime | None = None
+
+    @property
+    def is_summary(self) -> bool:
+        return self.name == "summary"
+
+
+LIVE = Source(
+    "live",
+    unit="party__person__unit_id",
+    case="party__case_id",
+    outcome="current_version__outcome",
+    circumstance="party__circumstance",
+    severity="party__severity",
+    kind="party__responsibility_kind",
+    scope="party__responsibility_scope",
+)
+SUMMARY = Source(
+    "summary",
+    unit="unit_id",
+    case="case_id",
+    outcome="outcome",
+    circumstance="circumstance",
+    severity="severity",
+    kind="kind",
+    scope="scope",
+)
+
+
+def latest_refresh() -> SummaryRefresh | None:
+    return SummaryRefresh.objects.using(statistics_db()).order_by("-started_at", "-id").first()
+
+
+def source_for(name: str | None = None) -> Source:
+    """The source of the setting REPORTS_SOURCE (live | summary); a summary never refreshed
+    falls back to live figures."""
+    name = name or str(getattr(settings, "REPORTS_SOURCE", "live") or "live")
+    if name != "summary":
+        return LIVE
+    refresh = latest_refresh()
+    if refresh is None:
+        return LIVE
+    return replace(SUMMARY, as_of=refresh.started_at)
+
+
+@dataclass(frozen=True)
 class Scope:
     viewer: Viewer
     organ: Org
@@ -289,21 +356,18 @@ class Scope:
     ids: frozenset[int]
     #: The organ's tree is the whole registry: the organ filter can be left out.
     everything: bool
+    source: Source = LIVE
 
-    def people(self, prefix: str) -> Q:
-        """Rows whose person (through ``prefix``) works in the organ or below it."""
+    def in_tree(self, lookup: str) -> Q:
+        """Rows whose organisation id (``lookup``) is the organ or below it."""
         if self.everything:
             return Q()
-        return Q(**{f"{prefix}person__unit_id__in": sorted(self.ids)})
-
-    def handled(self, prefix: str = "") -> Q:
-        """Cases (through ``prefix``) handled by the organ or a commission below it."""
-        if self.everything:
-            return Q()
-        return Q(**{f"{prefix}handling_organ_id__in": sorted(self.ids)})
+        return Q(**{f"{lookup}__in": sorted(self.ids)})
 
 
-def scope_for(*, viewer: Viewer, organ_id: int | None, period: Period, today: date) -> Scope:
+def scope_for(
+    *, viewer: Viewer, organ_id: int | None, period: Period, today: date, source: Source = LIVE
+) -> Scope:
     organ_id = viewer.commission.id if organ_id is None else int(organ_id)
     if organ_id not in viewer.organ_ids:
         raise DomainError(str(MSG_ORGAN), field="organ", code="organ_out_of_scope")
@@ -315,6 +379,7 @@ def scope_for(*, viewer: Viewer, organ_id: int | None, period: Period, today: da
         today=today,
         ids=ids,
         everything=len(ids) == len(viewer.tree.nodes),
+        source=source,
     )
 
 
@@ -322,21 +387,25 @@ def scope_for(*, viewer: Viewer, organ_id: int | None, period: Period, today: da
 # The base sets
 
 
-def _decisions(scope: Scope) -> QuerySet[Decision]:
+def _decisions(scope: Scope) -> QuerySet[Any]:
     """Every decision made in the period about the people in scope (any outcome)."""
     p = scope.period
-    return (
-        Decision.objects.using(statistics_db())
-        .filter(scope.people("party__"), decided_on__gte=p.start, decided_on__lte=p.end)
-        .order_by()
-    )
+    src = scope.source
+    if src.is_summary:
+        rows: QuerySet[Any] = DecisionFact.objects.using(statistics_db())
+    else:
+        rows = Decision.objects.using(statistics_db())
+    return rows.filter(
+        scope.in_tree(src.unit), decided_on__gte=p.start, decided_on__lte=p.end
+    ).order_by()
 
 
-PURSUED = Q(current_version__outcome=Outcome.PURSUE)
+def _outcome(scope: Scope, outcome: str) -> Q:
+    return Q(**{scope.source.outcome: outcome})
 
 
-def _pursued(scope: Scope) -> QuerySet[Decision]:
-    return _decisions(scope).filter(PURSUED)
+def _pursued(scope: Scope) -> QuerySet[Any]:
+    return _decisions(scope).filter(_outcome(scope, Outcome.PURSUE))
 
 
 def _cases(scope: Scope) -> QuerySet[Case]:
@@ -344,13 +413,15 @@ def _cases(scope: Scope) -> QuerySet[Case]:
     p = scope.period
     return (
         Case.objects.using(statistics_db())
-        .filter(scope.handled(), received_on__gte=p.start, received_on__lte=p.end)
+        .filter(
+            scope.in_tree("handling_organ_id"), received_on__gte=p.start, received_on__lte=p.end
+        )
         .order_by()
     )
 
 
-def _people_and_cases() -> dict[str, Any]:
-    return {"people": Count("pk"), "cases": Count("party__case_id", distinct=True)}
+def _people_and_cases(scope: Scope) -> dict[str, Any]:
+    return {"people": Count("pk"), "cases": Count(scope.source.case, distinct=True)}
 
 
 def _grouped(qs: QuerySet[Any], *keys: str, **aggregates: Any) -> dict[Any, dict[str, Any]]:
@@ -401,6 +472,9 @@ STEPS: tuple[tuple[str, Any], ...] = (
 # The figures
 
 
+#: The unit chart draws the units with the most people (the table lists every unit).
+UNITS_IN_CHART = 20
+
 PEOPLE = _("人次")
 CASES = _("件")
 DAYS = _("天")
@@ -414,7 +488,7 @@ def _people_columns() -> tuple[Column, Column]:
 
 
 def _totals(scope: Scope) -> dict[str, int]:
-    row = _pursued(scope).aggregate(**_people_and_cases())
+    row = _pursued(scope).aggregate(**_people_and_cases(scope))
     return {"people": row["people"] or 0, "cases": row["cases"] or 0}
 
 
@@ -428,9 +502,9 @@ def by_month(scope: Scope, totals: Mapping[str, int]) -> Table:
         _decisions(scope).annotate(y=ExtractYear("decided_on"), m=ExtractMonth("decided_on")),
         "y",
         "m",
-        pursued=Count("pk", filter=PURSUED),
-        cases=Count("party__case_id", filter=PURSUED, distinct=True),
-        not_pursued=Count("pk", filter=Q(current_version__outcome=Outcome.NOT_PURSUE)),
+        pursued=Count("pk", filter=_outcome(scope, Outcome.PURSUE)),
+        cases=Count(scope.source.case, filter=_outcome(scope, Outcome.PURSUE), distinct=True),
+        not_pursued=Count("pk", filter=_outcome(scope, Outcome.NOT_PURSUE)),
     )
     clues = _grouped(
         _cases(scope).annotate(y=ExtractYear("received_on"), m=ExtractMonth("received_on")),
@@ -484,10 +558,10 @@ def by_month(scope: Scope, totals: Mapping[str, int]) -> Table:
 def _unit_figures(scope: Scope) -> dict[int, dict[str, Any]]:
     """Pursued decisions per unit of the people: people, cases and people by tier."""
     tiers = {
-        f"tier_{i}": Count("pk", filter=Q(party__severity=s.value))
+        f"tier_{i}": Count("pk", filter=Q(**{scope.source.severity: s.value}))
         for i, s in enumerate(SEVERITIES)
     }
-    return _grouped(_pursued(scope), "party__person__unit_id", **_people_and_cases(), **tiers)
+    return _grouped(_pursued(scope), scope.source.unit, **_people_and_cases(scope), **tiers)
 
 
 def by_unit(
@@ -528,14 +602,18 @@ def by_unit(
         ),
         rows=rows,
         total=Row(gettext("合计"), total_values),
-        chart=Chart("hbar", series=(0,)),
+        chart=Chart("hbar", series=(0,), limit=UNITS_IN_CHART),
+        note=gettext("图表只画出人次最多的{n}个单位。").format(n=UNITS_IN_CHART)
+        if len(rows) > UNITS_IN_CHART
+        else "",
     )
 
 
 def _by_party_field(
     scope: Scope, field_name: str, keys: Sequence[Any]
 ) -> tuple[list[tuple[Any, dict[str, Any]]], dict[Any, dict[str, Any]]]:
-    grouped = _grouped(_pursued(scope), f"party__{field_name}", **_people_and_cases())
+    lookup = getattr(scope.source, field_name)
+    grouped = _grouped(_pursued(scope), lookup, **_people_and_cases(scope))
     ordered = [(k, grouped.get(k, {"people": 0, "cases": 0})) for k in keys]
     extra = [(k, v) for k, v in grouped.items() if k not in keys]
     return ordered + extra, grouped
@@ -593,10 +671,10 @@ def by_kind(scope: Scope, totals: Mapping[str, int]) -> Table:
     keys = [k.value for k in KINDS]
     grouped = _grouped(
         _pursued(scope),
-        "party__responsibility_kind",
-        **_people_and_cases(),
+        scope.source.kind,
+        **_people_and_cases(scope),
         **{
-            f"scope_{i}": Count("pk", filter=Q(party__responsibility_scope=s.value))
+            f"scope_{i}": Count("pk", filter=Q(**{scope.source.scope: s.value}))
             for i, s in enumerate(SCOPES)
         },
     )
@@ -638,6 +716,18 @@ def _measure_counts(scope: Scope) -> dict[str, dict[str, int]]:
     """People and cases per measure of the current decision version (a JSON list: one GROUP BY
     over its elements, json_each on SQLite, jsonb_array_elements_text on PostgreSQL)."""
     alias = statistics_db()
+    if scope.source.is_summary:
+        p = scope.period
+        rows = (
+            MeasureFact.objects.using(alias)
+            .filter(scope.in_tree("unit_id"), decided_on__gte=p.start, decided_on__lte=p.end)
+            .values("measure")
+            .annotate(
+                people=Count("decision_id", distinct=True), cases=Count("case_id", distinct=True)
+            )
+            .order_by()
+        )
+        return {r["measure"]: {"people": r["people"], "cases": r["cases"]} for r in rows}
     connection = connections[alias]
     inner = _pursued(scope).values(v=F("current_version_id"), c=F("party__case_id"))
     inner_sql, params = inner.query.sql_with_params()
@@ -717,6 +807,34 @@ def by_source(scope: Scope) -> tuple[Table, int]:
     return table, int(total.values[0] or 0)
 
 
+def days_between(connection: Any, later: str, earlier: str) -> str:
+    """SQL for the days (a fraction) between two timestamps."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0"
+    if connection.vendor == "sqlite":
+        return f"(julianday({later}) - julianday({earlier}))"
+    raise NotImplementedError(connection.vendor)  # pragma: no cover
+
+
+def stays_query(changes: QuerySet[TransitionLog]) -> QuerySet[Any]:
+    """Each change of state with the moment the next change of the same case left it.
+
+    Columns c (case), o (handling organ), s (the state entered), t0 (when), t1 (when the
+    next change left it, NULL while the case is still there).
+    """
+    return changes.annotate(
+        left_at=Window(
+            Lead("at"), partition_by=[F("case_id")], order_by=[F("at").asc(), F("id").asc()]
+        )
+    ).values(
+        c=F("case_id"), o=F("case__handling_organ_id"), s=F("to_state"), t0=F("at"), t1=F("left_at")
+    )
+
+
+def state_changes(alias: str) -> QuerySet[TransitionLog]:
+    return TransitionLog.objects.using(alias).exclude(from_state=F("to_state")).order_by()
+
+
 def _step_figures(scope: Scope) -> dict[str, tuple[int, float, float]]:
     """Per state: (cases, average days, longest days) of the stays that ended in the period.
 
@@ -727,39 +845,34 @@ def _step_figures(scope: Scope) -> dict[str, tuple[int, float, float]]:
     alias = statistics_db()
     connection = connections[alias]
     start, end = scope.period.bounds()
-    all_changes = TransitionLog.objects.using(alias).exclude(from_state=F("to_state")).order_by()
-    # Only the cases with a change in the period, and only their changes before its end: a stay
-    # that ends in the period starts at the change before (however long ago), and nothing
-    # after the period closes a stay of it.
-    ended = all_changes.filter(at__gte=start, at__lt=end)
-    if not scope.everything:
-        ended = ended.filter(case__handling_organ_id__in=sorted(scope.ids))
-    changes = (
-        all_changes.filter(case_id__in=ended.values("case_id"), at__lt=end)
-        .annotate(
-            left_at=Window(
-                Lead("at"), partition_by=[F("case_id")], order_by=[F("at").asc(), F("id").asc()]
-            )
-        )
-        .values(c=F("case_id"), s=F("to_state"), t0=F("at"), t1=F("left_at"))
-    )
-    inner_sql, params = changes.query.sql_with_params()
-    if connection.vendor == "postgresql":
-        days = "EXTRACT(EPOCH FROM (x.t1 - x.t0)) / 86400.0"
-    elif connection.vendor == "sqlite":
-        days = "(julianday(x.t1) - julianday(x.t0))"
-    else:  # pragma: no cover
-        raise NotImplementedError(connection.vendor)
     ops = connection.ops
-    sql = (
-        "SELECT s, COUNT(*), AVG(d), MAX(d) FROM ("  # noqa: S608 - no user text
-        f"SELECT x.c, x.s, SUM({days}) AS d FROM ({inner_sql}) x "
-        "WHERE x.t1 IS NOT NULL AND x.t1 >= %s AND x.t1 < %s GROUP BY x.c, x.s"
-        ") stays GROUP BY s"
-    )
-    bound = [ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
+    bounds = [ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
+    if scope.source.is_summary:
+        per_case = (
+            StayFact.objects.using(alias)
+            .filter(scope.in_tree("handling_organ_id"), left_at__gte=start, left_at__lt=end)
+            .values(c=F("case_id"), s=F("state"))
+            .annotate(d=Sum("days"))
+            .order_by()
+        )
+        inner_sql, params = per_case.query.sql_with_params()
+    else:
+        # Only the cases with a change in the period, and only their changes before its end: a
+        # stay that ends in the period starts at the change before (however long ago), and
+        # nothing after the period closes a stay of it.
+        ended = state_changes(alias).filter(at__gte=start, at__lt=end)
+        ended = ended.filter(scope.in_tree("case__handling_organ_id"))
+        changes = state_changes(alias).filter(case_id__in=ended.values("case_id"), at__lt=end)
+        stays_sql, stays_params = stays_query(changes).query.sql_with_params()
+        days = days_between(connection, "x.t1", "x.t0")
+        inner_sql = (
+            f"SELECT x.c, x.s, SUM({days}) AS d FROM ({stays_sql}) x "  # noqa: S608
+            "WHERE x.t1 IS NOT NULL AND x.t1 >= %s AND x.t1 < %s GROUP BY x.c, x.s"
+        )
+        params = (*stays_params, *bounds)
+    sql = f"SELECT s, COUNT(*), AVG(d), MAX(d) FROM ({inner_sql}) stays GROUP BY s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *bound])
+        cursor.execute(sql, list(params))
         return {
             str(state): (int(n), float(avg or 0), float(longest or 0))
             for state, n, avg, longest in cursor
@@ -817,7 +930,11 @@ def _appeal_figures(scope: Scope) -> dict[tuple[int, str, str], dict[str, Any]]:
     pending = Q(status=Appeal.Status.PENDING)
     qs = (
         Appeal.objects.using(statistics_db())
-        .filter(scope.people("decision__party__"), received_on__gte=p.start, received_on__lte=p.end)
+        .filter(
+            scope.in_tree("decision__party__person__unit_id"),
+            received_on__gte=p.start,
+            received_on__lte=p.end,
+        )
         .annotate(review_by=review_by)
         .order_by()
     )
@@ -866,7 +983,11 @@ def _rectification_figures(scope: Scope) -> dict[int, dict[str, Any]]:
     open_ = Q(completed_on__isnull=True, cancelled_on__isnull=True)
     qs = (
         Rectification.objects.using(statistics_db())
-        .filter(scope.people("decision__party__"), deadline__gte=p.start, deadline__lte=p.end)
+        .filter(
+            scope.in_tree("decision__party__person__unit_id"),
+            deadline__gte=p.start,
+            deadline__lte=p.end,
+        )
         .order_by()
     )
     return _grouped(
@@ -988,13 +1109,33 @@ def side_by_side(
 # Everything on the page
 
 
+#: The tables whose people or steps come from the summary tables when the source is summary.
+SUMMARY_TABLES = frozenset(
+    {
+        "by_month",
+        "side_by_side",
+        "by_unit",
+        "by_circumstance",
+        "by_tier",
+        "by_measure",
+        "by_kind",
+        "by_step",
+    }
+)
+
+
 @dataclass
 class Statistics:
     scope: Scope
     tables: list[Table]
     tiles: dict[str, int]
+    #: When the figures were computed (live), and when the summary tables were (summary).
     as_of: datetime
     interpretations: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def summary_as_of(self) -> datetime | None:
+        return self.scope.source.as_of if self.scope.source.is_summary else None
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -1004,18 +1145,25 @@ class Statistics:
 
 
 def statistics_for(
-    *, viewer: Viewer, organ_id: int | None, period: Period, today: date | None = None
+    *,
+    viewer: Viewer,
+    organ_id: int | None,
+    period: Period,
+    today: date | None = None,
+    source: Source | None = None,
 ) -> Statistics:
     """Every figure of the statistics page for ``organ_id`` (default: the viewer's commission)
-    over ``period``; deadlines judged as of ``today`` (default: today in China time)."""
+    over ``period``; deadlines judged as of ``today`` (default: today in China time); people
+    and steps from ``source`` (default: the setting REPORTS_SOURCE)."""
     today = today or timezone.localdate()
-    scope = scope_for(viewer=viewer, organ_id=organ_id, period=period, today=today)
+    source = source or source_for()
+    scope = scope_for(viewer=viewer, organ_id=organ_id, period=period, today=today, source=source)
     totals = _totals(scope)
     units = _unit_figures(scope)
     appeals = _appeal_figures(scope)
     rectifications = _rectification_figures(scope)
     month = by_month(scope, totals)
-    source, clues = by_source(scope)
+    sources, clues = by_source(scope)
     deadline = by_deadline(scope, rectifications, appeals)
     tables = [
         month,
@@ -1025,11 +1173,18 @@ def statistics_for(
         by_tier(scope, totals),
         by_measure(scope, totals),
         by_kind(scope, totals),
-        source,
+        sources,
         by_step(scope),
         by_appeal(scope, appeals),
         deadline,
     ]
+    if source.is_summary and source.as_of is not None:
+        note = gettext("人次和用时取自汇总表，数据截至{time}。").format(
+            time=timezone.localtime(source.as_of).strftime("%Y-%m-%d %H:%M")
+        )
+        for table in tables:
+            if table.key in SUMMARY_TABLES:
+                table.note = f"{table.note} {note}".strip()
     appeal_total = sum(v["n"] for v in appeals.values())
     overdue = sum(int(row.values[3] or 0) for row in deadline.rows)
     days = appeal_review_days()

@@ -48,6 +48,8 @@ class Chart:
     kind: str
     series: tuple[int, ...] = (0,)
     stack: bool = False
+    #: Draw at most this many rows, those with the largest first series (the table has all).
+    limit: int | None = None
 
 
 @dataclass
@@ -99,16 +101,18 @@ class Table:
     def chart_data(self) -> dict[str, Any]:
         """The chart as data for charts.js (no markup, no code)."""
         chart = self.chart or Chart("bar")
+        rows = self.rows
+        if chart.limit is not None and len(rows) > chart.limit:
+            first = chart.series[0]
+            top = sorted(rows, key=lambda r: -(r.values[first] or 0))[: chart.limit]
+            rows = [r for r in rows if r in top]
         return {
             "id": self.key,
             "kind": chart.kind,
             "stack": chart.stack,
-            "categories": [row.short or row.label for row in self.rows],
+            "categories": [row.short or row.label for row in rows],
             "series": [
-                {
-                    "name": self.columns[i].header,
-                    "data": self.column_values(i),
-                }
+                {"name": self.columns[i].header, "data": [row.values[i] for row in rows]}
                 for i in chart.series
             ],
         }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.statistics, name="statistics"),
     path("summary/", views.summary, name="summary"),
     path("export.xlsx", views.export_xlsx, name="export"),
+    path("refresh/", views.refresh, name="refresh"),
 ]

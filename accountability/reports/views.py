@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from accountability.accounts.permissions import role_required
 from accountability.audit.services import audit_log
 from accountability.common.i18n import source_language
-from accountability.reports import export, selectors
+from accountability.reports import export, selectors, services
 from accountability.reports.forms import StatisticsFilterForm
-from accountability.reports.permissions import STATISTICS_VIEWERS
+from accountability.reports.permissions import STATISTICS_REFRESHERS, STATISTICS_VIEWERS
 from accountability.reports.summary import narrative
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +39,10 @@ def _statistics(viewer: selectors.Viewer, form: StatisticsFilterForm) -> selecto
 def _context(form: StatisticsFilterForm, stats: selectors.Statistics | None) -> dict[str, Any]:
     query = urlencode(form.query())
     suffix = f"?{query}" if query else ""
+    summary = getattr(settings, "REPORTS_SOURCE", "live") == "summary"
+    role = getattr(form.viewer.user, "role", None)
     return {
+        "can_refresh": summary and role in STATISTICS_REFRESHERS,
         "form": form,
         "stats": stats,
         "charts": {"charts": stats.charts()} if stats else {"charts": []},
@@ -90,3 +95,11 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+@role_required(STATISTICS_REFRESHERS)
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Queue a rebuild of the summary tables; the job's page shows how it goes."""
+    job = services.statistics_refresh_request(actor=request.user, request=request)
+    return redirect("jobs:job", job_id=job.pk)
