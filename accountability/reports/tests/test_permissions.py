@@ -145,3 +145,13 @@ class WhoMaySeeTests(PersonasMixin, TestCase):
                     for item in section["entries"]
                 ]
                 self.assertEqual("reports" in keys, sees)
+
+    def test_an_account_without_a_commission_sees_nothing(self):
+        """A case officer whose account names no organisation: no scope, a 403 saying why."""
+        from accountability.accounts.models import User
+
+        user = User.objects.create(username="stray", role="case_officer", full_name="某人")
+        self.client.force_login(user)
+        response = self.client.get(reverse("reports:statistics"))
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, str(selectors.MSG_NO_COMMISSION), status_code=403)
