@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accountability.documents",
     "accountability.jobs",
     "accountability.operations",
+    "accountability.reports",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,26 @@ JOBS_PERIODIC = {
         env_int("AUDIT_ANCHOR_INTERVAL_SECONDS", 3600),
     ),
 }
+
+# Statistics (accountability/reports): its reads go to REPORTS_DATABASE_URL when set (a
+# PostgreSQL replica; the tests mirror it to the default database), and an appeal should be
+# reviewed within REPORTS_APPEAL_REVIEW_DAYS (the county text sets no period; 30 = the one month
+# of the higher rules, an interpretation shown on the page).
+REPORTS_DATABASE = "default"
+if env_str("REPORTS_DATABASE_URL", ""):
+    DATABASES["reports"] = {
+        **database_from_url(env_str("REPORTS_DATABASE_URL", ""), BASE_DIR),
+        "TEST": {"MIRROR": "default"},
+    }
+    REPORTS_DATABASE = "reports"
+REPORTS_APPEAL_REVIEW_DAYS = env_int("REPORTS_APPEAL_REVIEW_DAYS", 30)
+if REPORTS_APPEAL_REVIEW_DAYS < 1:
+    raise ImproperlyConfigured("REPORTS_APPEAL_REVIEW_DAYS must be at least 1")
+# live: every figure aggregated from the cases tables; summary: people and steps from the
+# summary tables rebuilt by `accountability refresh_statistics --enqueue` (a province's scale).
+REPORTS_SOURCE = env_str("REPORTS_SOURCE", "live")
+if REPORTS_SOURCE not in ("live", "summary"):
+    raise ImproperlyConfigured("REPORTS_SOURCE must be live or summary")
 
 LOGGING = {
     "version": 1,

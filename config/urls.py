@@ -11,5 +11,6 @@ urlpatterns = [
     path("documents/", include("accountability.documents.urls")),
     path("audit/", include("accountability.audit.urls")),
     path("jobs/", include("accountability.jobs.urls")),
+    path("reports/", include("accountability.reports.urls")),
     path("", include("accountability.assessment.urls")),
 ]

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accountability.cases.workflow import CLUE_REGISTER_ROLES
+from accountability.reports import navigation as reports_navigation
 
 ANONYMOUS = "anonymous"
 
@@ -97,6 +98,14 @@ NAV: tuple[NavEntry, ...] = (
         ROSTER,
         SECTION_WORK,
         "users",
+    ),
+    NavEntry(
+        "reports",
+        reports_navigation.LABEL,
+        ("reports:statistics",),
+        reports_navigation.ROLES,
+        SECTION_WORK,
+        "file",
     ),
     NavEntry(
         "assess",
