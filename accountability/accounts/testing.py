@@ -72,9 +72,9 @@ def totp_code(device, *, wait: bool = True) -> str:
         time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)
 
 
-def mark_second_factor_passed(client: Client, user) -> None:
-    """Turn a force_login session into one that passed the second factor, where the user
-    has or needs one."""
+def second_factor_session(user) -> dict[str, str]:
+    """The session values of a login that passed the second factor, where the user has or
+    needs one (empty otherwise)."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -84,12 +84,19 @@ def mark_second_factor_passed(client: Client, user) -> None:
     if not otp.second_factor_required(user) and not (
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     ):
-        return
+        return {}
     device = persona_totp_device(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[login_flow.FACTOR_KEY] = login_flow.VERIFIED
-    session.save()
+    return {DEVICE_ID_SESSION_KEY: device.persistent_id, login_flow.FACTOR_KEY: login_flow.VERIFIED}
+
+
+def mark_second_factor_passed(client: Client, user) -> None:
+    """Turn a force_login session into one that passed the second factor, where the user
+    has or needs one."""
+    values = second_factor_session(user)
+    if values:
+        session = client.session
+        session.update(values)
+        session.save()
 
 
 class TwoFactorClient(Client):

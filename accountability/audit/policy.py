@@ -75,6 +75,11 @@ PROCEDURAL_KEYS = frozenset(
         "pdf_sha256",
         "pdf_sm3",
         "template_sha256",
+        # Key rotation (accountability/operations/keys.py): which keys, how many rows.
+        "field_key",
+        "rows",
+        "first_id",
+        "last_id",
     }
 )
 
@@ -93,7 +98,12 @@ POLICIES: dict[str, TargetPolicy] = {
     "demo": ADMINISTRATIVE,
     # A refused page: the path is clear; the refusal's message may name a party (回避).
     "url": TargetPolicy(administrative=True, clear_label=True),
-    "documents.issueddocument": TargetPolicy(clear_keys=frozenset({"kind"})),
+    "documents.issueddocument": TargetPolicy(clear_keys=frozenset({"kind", "pdf", "document"})),
+    # Statistics exports and system operations (backup, restore) hold no case content.
+    "reports.statistics": ADMINISTRATIVE,
+    "system": ADMINISTRATIVE,
+    "system.field_keys": ADMINISTRATIVE,
+    "documents.documentpdf": TargetPolicy(clear_keys=frozenset({"document", "pdf"})),
     "people.organisation": ADMINISTRATIVE,
     "people.roster": TargetPolicy(
         clear_keys=frozenset({"organisation", "file"}),

@@ -402,10 +402,11 @@ def restored_system_verify() -> VerifyReport:
             return False
         return digest.hexdigest() == sha256
 
-    for document in IssuedDocument.objects.order_by("pk").iterator():
+    for document in IssuedDocument.objects.select_related("pdf").order_by("pk").iterator():
         report.documents += 1
+        copy = document.pdf_copy
         if not matches(document.docx, document.docx_sha256) or (
-            document.pdf and not matches(document.pdf, document.pdf_sha256)
+            copy is not None and copy.file and not matches(copy.file, copy.sha256)
         ):
             report.documents_bad.append(str(document))
     for attachment in Attachment.objects.select_related("case").order_by("pk").iterator():

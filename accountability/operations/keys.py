@@ -102,11 +102,8 @@ def _rotate_batch(
             audit_log(
                 actor=actor,
                 action="update",
-                target=(
-                    model._meta.label_lower,
-                    "",
-                    target_text,
-                ),
+                # The rows are named by their ids only: nothing of their content is written.
+                target=("system.field_keys", model._meta.label_lower, target_text),
                 changes={
                     "field_key": [sorted(old_keys), ring.current],
                     "rows": len(rows),

@@ -160,7 +160,7 @@ class PdfTests(DocumentsTestCase):
         folder = Path(self._media_dir) / "bin"
         folder.mkdir(exist_ok=True)
         broken = fake_soffice(folder, "echo 'Error: source file could not be loaded' >&2\nexit 1\n")
-        with mock.patch.dict(os.environ, {"SOFFICE_BINARY": str(broken)}):
+        with override_settings(SOFFICE_BINARY=str(broken)):
             with self.captureOnCommitCallbacks(execute=True):
                 document = self.issue()
             run_jobs()
@@ -262,7 +262,7 @@ class SofficeBoundTests(DocumentsTestCase):
         seen = folder / "ulimit"
         fake = fake_soffice(folder, f"ulimit -v > {seen}\nexit 1\n")
         with (
-            mock.patch.dict(os.environ, {"SOFFICE_BINARY": str(fake)}),
+            override_settings(SOFFICE_BINARY=str(fake)),
             self.assertRaises(pdf.PdfError),
         ):
             pdf.docx_to_pdf(b"x")

@@ -61,7 +61,9 @@ class RotateKeyTests(PersonasMixin, TestCase):
         lines = out.getvalue().splitlines()
         self.assertEqual(lines[:2], ["已重新加密 2 / 3 条记录", "已重新加密 3 / 3 条记录"])
         self.assertIn("3 条记录改用密钥“2026a”加密", lines[-1])
-        entries = AuditEntry.objects.filter(target_type="cases.case", target_id="").order_by("seq")
+        entries = AuditEntry.objects.filter(
+            target_type="system.field_keys", target_id="cases.case"
+        ).order_by("seq")
         self.assertEqual([e.changes["rows"] for e in entries], [2, 1])
         self.assertEqual(entries[0].changes["field_key"], [["2025b"], "2026a"])
         self.assertEqual(entries[1].changes["field_key"], [["k0"], "2026a"])
