@@ -59,11 +59,15 @@ INSTALLED_APPS = [
     "accountability.jobs",
     "accountability.operations",
     "accountability.reports",
+    "captcha",
+    "accountability.public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which URLs a host serves (the public reporting host: only those); before CommonMiddleware.
+    "accountability.public.middleware.PublicHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -332,6 +336,50 @@ if REPORTS_APPEAL_REVIEW_DAYS < 1:
 REPORTS_SOURCE = env_str("REPORTS_SOURCE", "live")
 if REPORTS_SOURCE not in ("live", "summary"):
     raise ImproperlyConfigured("REPORTS_SOURCE must be live or summary")
+
+# The informant's channel (accountability/public, docs/public.md): the public reporting pages
+# under /report/, on every host unless PUBLIC_HOSTS names hosts of their own (those serve only
+# the public pages; with PUBLIC_ON_STAFF_HOSTS=false the staff hosts no longer serve them).
+# A report's 查询码 is stored only as HMAC-SM3 under PUBLIC_CODE_KEY (hex, >= 32 digits;
+# derived from SECRET_KEY in development, required in production by a deployment check);
+# PUBLIC_CODE_OLD_KEYS still open codes issued under earlier keys.
+PUBLIC_HOSTS = env_list("PUBLIC_HOSTS", [])
+PUBLIC_ON_STAFF_HOSTS = env_bool("PUBLIC_ON_STAFF_HOSTS", True)
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, *(h for h in PUBLIC_HOSTS if h not in ALLOWED_HOSTS)]
+PUBLIC_CODE_KEY = env_str("PUBLIC_CODE_KEY", "")
+PUBLIC_CODE_OLD_KEYS = env_list("PUBLIC_CODE_OLD_KEYS", [])
+# The commission that receives the reports (an Organisation code; empty: the only county
+# commission), and whether an officer's reply waits for the office head's approval.
+PUBLIC_REPORTS_ORGAN = env_str("PUBLIC_REPORTS_ORGAN", "")
+PUBLIC_REPLY_APPROVAL = env_bool("PUBLIC_REPLY_APPROVAL", True)
+# Evidence from the public: per file, files per submission or post, and the metadata
+# cleaner's limits (a child process: seconds of CPU and wall time, megabytes of memory).
+PUBLIC_EVIDENCE_MAX_MB = env_int("PUBLIC_EVIDENCE_MAX_MB", 10, minimum=1)
+PUBLIC_EVIDENCE_MAX_FILES = env_int("PUBLIC_EVIDENCE_MAX_FILES", 5, minimum=1)
+PUBLIC_CLEAN_SECONDS = env_int("PUBLIC_CLEAN_SECONDS", 20, minimum=1)
+PUBLIC_CLEAN_MEMORY_MB = env_int("PUBLIC_CLEAN_MEMORY_MB", 1024, minimum=128)
+# Throttling (fixed windows; docs/public.md gives the figures): failed code look-ups per
+# minute from one address, for one code prefix, and from everyone; submissions per address
+# per hour; the reporter's messages and evidence per report per hour.
+PUBLIC_LOOKUP_ADDRESS_PER_MINUTE = env_int("PUBLIC_LOOKUP_ADDRESS_PER_MINUTE", 5, minimum=1)
+PUBLIC_LOOKUP_CODE_PER_MINUTE = env_int("PUBLIC_LOOKUP_CODE_PER_MINUTE", 3, minimum=1)
+PUBLIC_LOOKUP_GLOBAL_PER_MINUTE = env_int("PUBLIC_LOOKUP_GLOBAL_PER_MINUTE", 60, minimum=1)
+PUBLIC_SUBMISSIONS_PER_ADDRESS_PER_HOUR = env_int(
+    "PUBLIC_SUBMISSIONS_PER_ADDRESS_PER_HOUR", 5, minimum=1
+)
+PUBLIC_POSTS_PER_REPORT_PER_HOUR = env_int("PUBLIC_POSTS_PER_REPORT_PER_HOUR", 10, minimum=1)
+# What the audit trail keeps of a reporter's address: "keyed" (an HMAC, so that repeated
+# abuse is linkable without revealing the address), "none", or "clear".
+PUBLIC_AUDIT_ADDRESS = env_str("PUBLIC_AUDIT_ADDRESS", "keyed")
+if PUBLIC_AUDIT_ADDRESS not in ("keyed", "none", "clear"):
+    raise ImproperlyConfigured("PUBLIC_AUDIT_ADDRESS must be keyed, none or clear")
+# The self-hosted challenge (django-simple-captcha): drawn by the server, no external service.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_2X_IMAGE = False
+CAPTCHA_CHALLENGE_FUNCT = "accountability.public.challenge.unambiguous_challenge"
 
 LOGGING = {
     "version": 1,

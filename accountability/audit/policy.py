@@ -105,6 +105,13 @@ POLICIES: dict[str, TargetPolicy] = {
     "system.field_keys": ADMINISTRATIVE,
     "documents.documentpdf": TargetPolicy(clear_keys=frozenset({"document", "pdf"})),
     "people.organisation": ADMINISTRATIVE,
+    # Reports from the public (accountability/public): what a report, a message or a file
+    # says is case content; their labels (网上举报第N号, 证据材料1.jpg) and a failed look-up's
+    # reason and throttle scope are not.
+    "public.publicreport": TargetPolicy(clear_label=True),
+    "public.reportmessage": TargetPolicy(clear_label=True),
+    "public.reportfile": TargetPolicy(clear_label=True),
+    "public.lookup": TargetPolicy(clear_keys=frozenset({"scope"}), clear_label=True),
     "people.roster": TargetPolicy(
         clear_keys=frozenset({"organisation", "file"}),
         records_key="people",

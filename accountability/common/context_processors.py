@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accountability.cases.workflow import CLUE_REGISTER_ROLES
+from accountability.public import navigation as public_navigation
 from accountability.reports import navigation as reports_navigation
 
 ANONYMOUS = "anonymous"
@@ -90,6 +91,14 @@ NAV: tuple[NavEntry, ...] = (
         CLUE_INTAKE,
         SECTION_WORK,
         "plus",
+    ),
+    NavEntry(
+        "petitions",
+        public_navigation.LABEL,
+        ("public_staff:inbox",),
+        public_navigation.ROLES,
+        SECTION_WORK,
+        "file",
     ),
     NavEntry(
         "people",
