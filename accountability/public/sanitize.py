@@ -91,9 +91,12 @@ def _fresh(image):  # type: ignore[no-untyped-def]
 
 
 def clean_image(data: bytes, mime: str) -> bytes:
+    import warnings
+
     from PIL import Image, ImageOps, ImageSequence
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -104,7 +107,7 @@ def clean_image(data: bytes, mime: str) -> bytes:
                 frames = [_fresh(f.copy()) for f in ImageSequence.Iterator(image)]
             else:
                 frames = [_fresh(ImageOps.exif_transpose(image) or image)]
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused("too_large") from None
     except (OSError, ValueError, SyntaxError, KeyError):
         raise Refused("corrupt") from None
@@ -121,10 +124,29 @@ def clean_image(data: bytes, mime: str) -> bytes:
     return out.getvalue()
 
 
+PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo")
+
+
+def _strip_pdf_object(obj, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Remove metadata streams from a page or XObject and the XObjects it uses."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    obj = obj.get_object()
+    if not isinstance(obj, DictionaryObject) or depth > 8:
+        return
+    for key in PDF_METADATA_KEYS:
+        if NameObject(key) in obj:
+            del obj[NameObject(key)]
+    resources = obj.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is not None:
+        for ref in xobjects.get_object().values():
+            _strip_pdf_object(ref, depth + 1)
+
+
 def clean_pdf(data: bytes) -> bytes:
     from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
-    from pypdf.generic import NameObject
+    from pypdf.errors import PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -132,17 +154,17 @@ def clean_pdf(data: bytes) -> bytes:
             raise Refused("encrypted")
         writer = PdfWriter()
         for page in reader.pages:
-            added = writer.add_page(page)
-            for key in ("/Metadata", "/PieceInfo"):
-                if NameObject(key) in added:
-                    del added[NameObject(key)]
+            # Stripped before copying, so that the streams are never written out.
+            _strip_pdf_object(page)
+            writer.add_page(page)
         # No Info dictionary at all (pypdf would write its own /Producer otherwise).
         writer.metadata = None
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
     except Refused:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError):
         raise Refused("corrupt") from None
     return out.getvalue()
 
