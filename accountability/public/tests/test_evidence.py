@@ -27,7 +27,10 @@ GPS_IFD = 0x8825
 #: TIFF tags that describe the picture's origin: description, make, model, software, date,
 #: artist, copyright, XMP, IPTC, Photoshop, EXIF and GPS directories.
 TIFF_METADATA_TAGS = {270, 271, 272, 305, 306, 315, 33432, 700, 33723, 34377, 34665, 34853}
-ALLOWED = "PDF、Word 文档(.docx)、Excel 工作簿(.xlsx)、PowerPoint 演示文稿(.pptx)、JPEG 图片、PNG 图片、TIFF 图片、纯文本"
+ALLOWED = (
+    "PDF、Word 文档(.docx)、Excel 工作簿(.xlsx)、PowerPoint 演示文稿(.pptx)、"
+    "JPEG 图片、PNG 图片、TIFF 图片、纯文本"
+)
 
 
 def exif() -> Image.Exif:
@@ -250,7 +253,10 @@ class DocumentTests(SimpleTestCase):
 
 class RefusalTests(SimpleTestCase):
     def test_a_recording_is_refused_with_the_list_of_types_that_can_be_cleaned(self):
-        wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"
+        wav = (
+            b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00"
+            b"\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"
+        )
         with self.assertRaises(DomainError) as caught:
             evidence.clean_upload(upload("录音.wav", wav))
         self.assertEqual(caught.exception.field, "files")
