@@ -126,6 +126,7 @@ def _status_page(
         "thread": selectors.reporter_thread(report=report),
         "files": list(report.files.all()),
         "closed": closed,
+        "closed_note": services.MSG_REPORT_CLOSED,
         "message_form": message_form or ReporterMessageForm(),
         "evidence_form": evidence_form or EvidenceForm(),
         "tab": "lookup",
