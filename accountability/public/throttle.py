@@ -64,6 +64,8 @@ def _key(rule: Rule, value: str) -> str:
 
 def exceeded(rules: list[tuple[Rule, str]], *, now: datetime | None = None) -> Rule | None:
     """The first rule whose count in its current window has reached its limit (one query)."""
+    if not rules:
+        return None
     now = now or timezone.now()
     wanted = {(r.scope, _key(r, v), _window(r, now)): r for r, v in rules}
     query = Q()
@@ -81,6 +83,8 @@ def exceeded(rules: list[tuple[Rule, str]], *, now: datetime | None = None) -> R
 
 def count(rules: list[tuple[Rule, str]], *, now: datetime | None = None) -> None:
     """Add one event under each rule's key in its current window."""
+    if not rules:
+        return
     now = now or timezone.now()
     with transaction.atomic():
         PublicThrottle.objects.filter(window_start__lt=now - KEEP).delete()
@@ -105,7 +109,8 @@ def lookup_rules(address: str, typed_code: str) -> list[tuple[Rule, str]]:
 
 
 def submit_rules(address: str) -> list[tuple[Rule, str]]:
-    return [(SUBMIT_ADDRESS, address)]
+    # Without an address (a service called from the server itself) there is nothing to count.
+    return [(SUBMIT_ADDRESS, address)] if address else []
 
 
 def post_rules(report_id: int) -> list[tuple[Rule, str]]:
