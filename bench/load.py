@@ -62,6 +62,7 @@ def production_env(database_url: str, folder: Path, port: int) -> dict[str, str]
             "FIELD_KEYS": f"bench:{secrets.token_hex(16)}",
             "FIELD_KEY_ID": "bench",
             "AUDIT_KEY": secrets.token_urlsafe(32),
+            "PUBLIC_CODE_KEY": secrets.token_hex(32),
             "DATABASE_URL": database_url,
             "STATIC_ROOT": str(folder / "static"),
             "MEDIA_ROOT": str(folder / "media"),

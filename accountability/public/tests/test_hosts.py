@@ -91,3 +91,40 @@ class AllowedHostsTests(TestCase):
         finally:
             del os.environ["PUBLIC_HOSTS"]
             importlib.reload(config_settings)
+
+
+class PagePolicyTests(TestCase):
+    """The public pages carry the Content-Security-Policy, no inline code, and request nothing
+    from another host; they are in English through i18n."""
+
+    def test_the_public_pages_carry_the_policy_and_load_only_their_own_files(self):
+        import re
+
+        from accountability.operations.tests.test_security_headers import inline_code
+
+        for path in ("/report/", "/report/lookup/"):
+            with self.subTest(path=path):
+                response = self.client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+                policy = response["Content-Security-Policy"]
+                self.assertIn("default-src 'self'", policy)
+                self.assertNotIn("unsafe-inline", policy)
+                html = response.content.decode()
+                self.assertEqual(inline_code(html), [])
+                for url in re.findall(r'(?:src|href|action)="([^"]+)"', html):
+                    self.assertTrue(url.startswith(("/", "#")), url)
+
+    def test_the_challenge_picture_is_drawn_by_the_server_itself(self):
+        import re
+
+        html = self.client.get("/report/").content.decode()
+        src = re.search(r'<img src="(/captcha/image/[0-9a-f]+/)"', html).group(1)
+        response = self.client.get(src)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "image/png")
+
+    def test_the_pages_are_in_english_through_i18n(self):
+        response = self.client.get("/report/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Make a report")
+        self.assertContains(response, "Name of the person reported")
+        self.assertContains(response, "Verification code picture")
+        self.assertNotContains(response, "我要举报")
