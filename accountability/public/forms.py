@@ -22,6 +22,8 @@ class ChallengeInput(CaptchaTextInput):
     """The challenge with a Chinese label for its picture (the package's says "captcha")."""
 
     template_name = "public/widgets/challenge.html"
+    # One text box to label (the key is hidden): a <label>, not a fieldset's legend.
+    use_fieldset = False
 
 
 def challenge_field() -> CaptchaField:

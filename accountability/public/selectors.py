@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accountability.audit.services import audit_log
 from accountability.cases import access
@@ -47,10 +48,10 @@ from accountability.public.models import PublicReport, ReportFile, ReportMessage
 MSG_ORGAN_UNSET = _("网上举报的受理机关尚未设置，暂不能受理举报。请稍后再试。")
 MSG_IDENTITY_HIDDEN = _("您无权查看举报人信息。")
 
-STATUS_SUBMITTED = _("已提交，待受理")
-STATUS_ACCEPTED = _("已受理")
-STATUS_IN_PROGRESS = _("办理中")
-STATUS_CLOSED = _("已办结")
+STATUS_SUBMITTED = pgettext_lazy("public status", "已提交，待受理")
+STATUS_ACCEPTED = pgettext_lazy("public status", "已受理")
+STATUS_IN_PROGRESS = pgettext_lazy("public status", "办理中")
+STATUS_CLOSED = pgettext_lazy("public status", "已办结")
 
 HANDLER_ROLES = frozenset({Role.CASE_OFFICER, Role.OFFICE_HEAD})
 ORGAN_CONFIG = "PUBLIC_REPORTS_ORGAN names {code!r}, which is not an organisation"
