@@ -18,6 +18,8 @@ from accountability.common.crypto import (
 # (model label, field names): every column that holds an encrypted value.
 ENCRYPTED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cases.Case", ("informant_name_enc", "informant_contact_enc")),
+    # A report from the public before it becomes a clue (accountability/public).
+    ("public.PublicReport", ("reporter_name_enc", "reporter_contact_enc")),
 )
 
 __all__ = [
