@@ -256,7 +256,11 @@ def report_lookup(*, code: str, request: Any = None) -> PublicReport:
 
 
 def _open_for_reporter(report: PublicReport) -> PublicReport:
-    locked = PublicReport.objects.select_for_update().select_related("case").get(pk=report.pk)
+    locked = (
+        PublicReport.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=report.pk)
+    )
     if locked.case is not None and locked.case.closed_on is not None:
         raise DomainError(MSG_REPORT_CLOSED, code="closed")
     return locked
@@ -346,7 +350,11 @@ def report_register(
 ) -> Case:
     """Register the report as a clue with source 群众信访举报 (cases.services.clue_register):
     the reporter's identity goes to the case's informant fields, encrypted there too."""
-    locked = PublicReport.objects.select_for_update().select_related("case").get(pk=report.pk)
+    locked = (
+        PublicReport.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=report.pk)
+    )
     _require_handler(locked, actor)
     if locked.case is not None:
         raise DomainError(
@@ -396,7 +404,11 @@ def office_message_add(
 ) -> ReportMessage:
     """An officer's reply to the reporter: it waits for the office head's approval where
     PUBLIC_REPLY_APPROVAL says so (the head's own replies go out at once)."""
-    locked = PublicReport.objects.select_for_update().select_related("case").get(pk=report.pk)
+    locked = (
+        PublicReport.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=report.pk)
+    )
     _require_handler(locked, actor)
     text = _text(body, field="body", limit=MESSAGE_MAX)
     pending = _approval_needed(actor, locked)
@@ -425,7 +437,9 @@ def office_message_add(
 
 def _decide(message: ReportMessage, actor: Any) -> ReportMessage:
     locked = (
-        ReportMessage.objects.select_for_update().select_related("report__case").get(pk=message.pk)
+        ReportMessage.objects.select_for_update(of=("self",))
+        .select_related("report__case")
+        .get(pk=message.pk)
     )
     if not can_approve(user=actor, report=locked.report):
         raise PermissionDenied(MSG_NOT_APPROVER, code="role_not_allowed")
