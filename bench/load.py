@@ -61,7 +61,7 @@ def production_env(database_url: str, folder: Path, port: int) -> dict[str, str]
             "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
             "FIELD_KEYS": f"bench:{secrets.token_hex(16)}",
             "FIELD_KEY_ID": "bench",
-            "AUDIT_KEY": secrets.token_urlsafe(32),
+            "AUDIT_HMAC_KEY": secrets.token_hex(32),
             "PUBLIC_CODE_KEY": secrets.token_hex(32),
             "DATABASE_URL": database_url,
             "STATIC_ROOT": str(folder / "static"),
