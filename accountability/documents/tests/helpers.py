@@ -71,3 +71,12 @@ def pdf_lines(path: Path, page: int) -> list[tuple[float, str]]:
         words = "".join(re.findall(r">([^<]+)</word>", match.group(2)))
         lines.append((float(match.group(1)) / 72 * 25.4, words))
     return lines
+
+
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
+
+
+def normalise(text: str) -> str:
+    """Text to compare quotes by: full-width punctuation, no whitespace or line breaks (the
+    regulation's file uses ASCII commas and parentheses; documents quote it full-width)."""
+    return re.sub(r"\s+", "", text).translate(_FULL_WIDTH)
