@@ -887,13 +887,13 @@ def assessment_sheet(subject: Subject, *, number: str, issued_on: date, actor: A
     facts_rows.append(
         {
             "label": "从轻减轻情节",
-            "text": "；".join(f"{typeset(f.ref)}：{typeset(f.text)}" for f in lighter) or "无",
+            "text": "；".join(f"{typeset(f.ref)}：{quote_text(f.ref)}" for f in lighter) or "无",
         }
     )
     facts_rows.append(
         {
             "label": "从重情节",
-            "text": "；".join(f"{typeset(f.ref)}：{typeset(f.text)}" for f in heavier) or "无",
+            "text": "；".join(f"{typeset(f.ref)}：{quote_text(f.ref)}" for f in heavier) or "无",
         }
     )
     facts_rows.append(

@@ -426,7 +426,7 @@ def _define_styles(doc: DocxDocument) -> None:
     )
     _paragraph_style(doc, "公文-附注", font=FANGSONG, size=BODY_PT, left=2)
     _paragraph_style(
-        doc, "公文-版记", font=FANGSONG, size=SMALL_PT, line_pt=SMALL_PT * 1.8, snap_to_grid=False
+        doc, "公文-版记", font=FANGSONG, size=SMALL_PT, line_pt=SMALL_PT * 1.5, snap_to_grid=False
     )
     _paragraph_style(
         doc,
@@ -697,7 +697,9 @@ class Writer:
         type area, and the title two lines under the rule."""
         mark = self.p("{{ organ.mark }}", "公文-发文机关标志")
         spacing = _child(mark._p.get_or_add_pPr(), "w:spacing")
-        spacing.set(qn("w:before"), str(round(35 / 25.4 * 1440)))
+        # The mark's line is two grid lines high (exact spacing): its glyphs' upper edge sits
+        # about 5 mm below the line's top, so the line starts 30 mm down for the 35 mm.
+        spacing.set(qn("w:before"), str(round(30 / 25.4 * 1440)))
         spacing.set(qn("w:beforeLines"), "0")
         _sort_ppr(mark._p.get_or_add_pPr())
         self.blank(2)
@@ -789,7 +791,8 @@ class Writer:
         for key, value in {
             "w:leftFromText": "0",
             "w:rightFromText": "0",
-            "w:topFromText": "284",
+            # 2 mm above the first rule: the block still fits under a date low on the page.
+            "w:topFromText": "113",
             "w:bottomFromText": "0",
             "w:vertAnchor": "margin",
             "w:horzAnchor": "page",

@@ -18,10 +18,7 @@ from accountability.documents.tests.base import (
     deliver,
     issue_decisions,
 )
-from accountability.documents.tests.helpers import docx_part, docx_text
-
-# Words of the software, not of an organ: never in a decision document.
-SOFTWARE_WORDS = ("规则版本", "规则解释", "解释", "问答", "测算", "影响期", "interpretation")
+from accountability.documents.tests.helpers import SOFTWARE_WORDS, docx_part, docx_text
 
 
 def fill(kind, subject, **kwargs):

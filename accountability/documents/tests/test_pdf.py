@@ -17,6 +17,9 @@ from accountability.documents import pdf, render, samples
 from accountability.documents.formatting import typeset
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.tests.helpers import (
+    SOFTWARE_WORDS,
+    assert_quotes_exact,
+    flat_text,
     normalise,
     pdf_fonts,
     pdf_lines,
@@ -115,6 +118,22 @@ def test_every_sample_converts_with_its_page_count_and_chinese_text(kind, pdfs):
     context = samples.sample_context(kind)
     if context["number"]:
         assert context["number"] in text
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_every_quoted_article_reads_as_the_regulation(kind, pdfs):
+    """Quotes are compared, as pdftotext reads them, with rulebook/tables' text."""
+    count = assert_quotes_exact(flat_text(pdf_text(pdfs[kind])))
+    if kind in ("decision", "investigation_report", "appeal_review"):
+        assert count >= 1, kind
+
+
+def test_a_decision_has_no_software_words_and_starts_with_the_particulars(pdfs):
+    text = flat_text(pdf_text(pdfs["decision"]))
+    for word in SOFTWARE_WORDS:
+        assert word not in text, word
+    particulars = samples.sample_context("decision")["person"]["particulars"]
+    assert f"责任追究决定书{particulars}经查，" in text
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
@@ -260,3 +279,84 @@ def test_two_conversions_at_once_both_succeed():
         thread.join()
     assert not errors
     assert len(results) == 2 and all(r.startswith(b"%PDF-") for r in results)
+
+
+TYPE_AREA_TOP_MM = 37
+NUMBERED_WITH_HEADER = ["decision", "appeal_review", "filing_report", "transfer_letter"]
+
+
+@pytest.mark.parametrize("kind", NUMBERED_WITH_HEADER)
+def test_the_red_header_then_the_body_under_the_red_line(kind, pdfs):
+    """版头 (GB/T 9704 7.2): the organ's mark 35 mm below the top of the type area, the
+    发文字号 two lines under it, the red rule 4 mm under the number, the title two lines
+    under the rule, the body after it; page 1 is then filled to the foot of the type area."""
+    context = samples.sample_context(kind)
+    lines = [(top, text.replace(" ", "")) for top, text in pdf_lines(pdfs[kind], 1)]
+    tops = {text: top for top, text in lines}
+    mark = tops[context["organ"]["mark"]]
+    assert mark - TYPE_AREA_TOP_MM == pytest.approx(35, abs=3)
+    number = tops[context["number"].replace(" ", "")]
+    title = next(top for top, text in lines if TITLES[kind] in text)
+    assert mark < number < title
+    assert title - number == pytest.approx(3 * LINE_PITCH_MM, abs=LINE_PITCH_MM)
+    body = [top for top, _ in lines if title < top < TYPE_AREA_BOTTOM_MM]
+    assert body, "no body on page 1"
+    # No empty foot of page 1: at most the line or two that keeping a paragraph's last
+    # lines together (widow control) leaves.
+    assert TYPE_AREA_BOTTOM_MM - max(body) < 3 * LINE_PITCH_MM
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_no_page_but_the_last_is_left_half_empty(kind, pdfs):
+    for page in range(1, PAGES[kind]):
+        lines = [top for top, _ in pdf_lines(pdfs[kind], page) if top < TYPE_AREA_BOTTOM_MM]
+        assert TYPE_AREA_BOTTOM_MM - max(lines) < 4 * LINE_PITCH_MM, (kind, page)
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_every_kind_has_the_seal_area_by_its_date(kind, pdfs):
+    """印章位置 (GB/T 9704 7.3.5.1): the seal's place sits over the date, whose line is
+    within the seal (42 mm across), on the page of the date."""
+    context = samples.sample_context(kind)
+    path = pdfs[kind]
+    for page in range(1, PAGES[kind] + 1):
+        html = _run_bbox(path, page)
+        label = _word_box(html, SEAL_LABEL)
+        if label is None:
+            continue
+        dates = [
+            box for box in _word_boxes(html, context["date"].replace(" ", "")) if box[1] > label[1]
+        ]
+        assert dates, (kind, page)
+        date = min(dates, key=lambda box: box[1])
+        # The label sits inside the top of the circle: the date's line is below it, within
+        # the circle's 42 mm, and the circle's centre (under the label) near the date.
+        assert 0 < date[1] - label[1] < 40, (kind, label, date)
+        assert abs((label[0] + label[2]) / 2 - (date[0] + date[2]) / 2) < 45, (kind, label, date)
+        return
+    raise AssertionError(f"{kind}: no seal area")
+
+
+def _run_bbox(path: Path, page: int) -> str:
+    import subprocess
+
+    args = ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def _word_boxes(html: str, words: str) -> list[tuple[float, float, float]]:
+    """(left, top, right) in mm of each line whose text contains `words`."""
+    boxes = []
+    for match in re.finditer(
+        r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>(.*?)</line>', html, re.S
+    ):
+        text = "".join(re.findall(r">([^<]+)</word>", match.group(4)))
+        if words in text:
+            left, top, right = (float(match.group(i)) / 72 * 25.4 for i in (1, 2, 3))
+            boxes.append((left, top, right))
+    return boxes
+
+
+def _word_box(html: str, words: str) -> tuple[float, float, float] | None:
+    boxes = _word_boxes(html, words)
+    return boxes[0] if boxes else None
