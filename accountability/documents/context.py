@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
-from accountability.assessment.current import version_in_force
+from accountability.assessment.current import rulebook_versions, version_in_force
 from accountability.cases.models import (
     Appeal,
     Case,
@@ -188,12 +189,33 @@ def _measures_text(measures: list[str]) -> str:
     return join_cn([typeset(m) for m in measures])
 
 
+def _kind_of(measure: str) -> str:
+    """The kind of a measure (党纪处分, 问责处理 …) in the newest version that names it."""
+    for version in reversed(rulebook_versions()):
+        found = version.catalogue.get(measure)
+        if found is not None:
+            return found.kind
+    return ""
+
+
+def _given_text(measures: list[str]) -> str:
+    """诫勉处理 / 党内警告处分 / 党内警告处分、免职处理: a sanction reads 处分, not 处理."""
+    sanctions = [m for m in measures if _kind_of(m) in ("党纪处分", "政务处分")]
+    handling = [m for m in measures if m not in sanctions]
+    given = []
+    if sanctions:
+        given.append(f"{_measures_text(sanctions)}处分")
+    if handling:
+        given.append(f"{_measures_text(handling)}处理")
+    return "、".join(given)
+
+
 def _outcome_sentence(name: str, outcome: str, measures: list[str]) -> str:
     if outcome == Outcome.NOT_PURSUE:
         return f"对{name}同志不予追究责任。"
     if outcome == Outcome.REVOKED:
         return f"撤销对{name}同志的责任追究决定。"
-    return f"对{name}同志给予{_measures_text(measures)}处理。"
+    return f"对{name}同志给予{_given_text(measures)}。"
 
 
 def _common(
@@ -242,6 +264,7 @@ def check_ready(kind: str, subject: Subject) -> None:
         DocumentKind.DECISION,
         DocumentKind.DELIVERY_RECEIPT,
         DocumentKind.DOSSIER_INDEX,
+        DocumentKind.ASSESSMENT_SHEET,
     }
     if kind in needs_party:
         if party is None:
@@ -250,7 +273,7 @@ def check_ready(kind: str, subject: Subject) -> None:
             raise DomainError(MSG_PARTY_NOT_IN_CASE, field="party", code="party_not_in_case")
     if kind == DocumentKind.INVESTIGATION_REPORT and _current_report(case) is None:
         raise DomainError(MSG_NEEDS_REPORT, field="kind", code="not_ready")
-    if kind == DocumentKind.DECISION:
+    if kind in {DocumentKind.DECISION, DocumentKind.ASSESSMENT_SHEET}:
         decision = _decision(party)  # type: ignore[arg-type]
         if decision is None or decision.current_version is None:
             raise DomainError(
@@ -447,7 +470,7 @@ def investigation_report(subject: Subject, *, number: str, issued_on: date, acto
         if finding.recommendation == Outcome.NOT_PURSUE:
             recommendation = f"建议对{name}同志不予追究责任。"
         else:
-            recommendation = f"建议对{name}同志给予{_measures_text(list(finding.measures))}处理。"
+            recommendation = f"建议对{name}同志给予{_given_text(list(finding.measures))}。"
         departure = ""
         if finding.departs:
             departure = f"上述建议与测算措施不一致，理由：{typeset(finding.departure_reason)}"
@@ -486,18 +509,193 @@ def _version_on(decision: Decision, day: date) -> Any:
 
 
 def _about_appeal_or_restrictions(sentence: str) -> bool:
-    """Sentences the decision states in its own sections (三 处理决定, 四 申诉权利)."""
+    """Sentences of an explanation that the appeal review states in its own words."""
     refs = set(refs_in(sentence))
     return bool({_APPEAL_REF, _RESTRICTION_REF} & refs) or sentence.startswith("影响期")
 
 
+# --- the decision: an organ's words ----------------------------------------------------
+#
+# A decision document speaks as the organ that decides (the layout of a 处分决定 or 问责决定):
+# the person's particulars, 经查 and the facts, the finding with the articles it rests on,
+# the decision, what follows from it, the right to appeal, the organ and the date. How the
+# decision was measured (the rulebook's trace, its version and interpretations) is the case
+# file's business: the assessment sheet (责任追究测算表) records it.
+
+MEASURE_KIND_SANCTION = frozenset({"党纪处分", "政务处分"})
+MEASURE_KIND_RECTIFICATION = "整改"
+MEASURE_KIND_REFERRAL = "移送"
+RECTIFICATION_MEASURE = "责令限期整改"
+SHORT_TITLE = "《办法》"
+
+
+class _Titles:
+    """The regulation's title: in full, with 以下简称, where a document first names it."""
+
+    def __init__(self) -> None:
+        self.named = False
+
+    def __call__(self) -> str:
+        if self.named:
+            return SHORT_TITLE
+        self.named = True
+        return f"《{typeset(regulation.TITLE)}》（以下简称{SHORT_TITLE}）"
+
+
+def _version_for(assessment: dict[str, Any], day: date | None) -> Any:
+    """The rulebook version the stored assessment was made with (else the one in force)."""
+    version_id = assessment.get("rulebook")
+    if version_id:
+        for version in rulebook_versions():
+            if version.id == version_id:
+                return version
+    return version_in_force(day or timezone.localdate())
+
+
+def particulars(person: Any) -> str:
+    """张三，男，1985年生，中共党员，现任某室副主任。 (name, sex, birth, political status, post)"""
+    parts = [person.name]
+    if person.gender:
+        parts.append(person.gender)
+    if person.birth_year:
+        parts.append(f"{person.birth_year}年生")
+    parts.append("中共党员" if person.is_party_member else "群众")
+    unit = person.unit.name
+    parts.append(f"现任{unit}{person.post}" if person.post else f"现在{unit}工作")
+    return "，".join(parts) + "。"
+
+
+def _item_clause(ref: str) -> str:
+    """第八条第（三）项“执纪问责……的” (the item quoted without its closing ；or 。)."""
+    return f"{typeset(ref)}“{quote_text(ref).rstrip('。；;')}”"
+
+
+def _finding(
+    name: str, inputs: dict[str, Any], assessment: dict[str, Any], version: Any, title: _Titles
+) -> tuple[list[str], list[str]]:
+    """The finding (认定) in the organ's words, and the references it rests on."""
+    role = inputs.get("role") or ""
+    circumstance = inputs.get("circumstance")
+    severity = inputs.get("severity") or assessment.get("tier") or ""
+    refs: list[str] = []
+    lines: list[str] = []
+    first = f"{name}同志"
+    if role:
+        first += f"作为{role}"
+    item = version.circumstances.get(circumstance) if circumstance else None
+    if item is not None:
+        refs.append(item.ref)
+        first += f"，其上述行为属于{title()}{_item_clause(item.ref)}所列情形"
+    else:
+        first += "，其上述行为造成了不良后果"
+    tier_words = {
+        "较轻": "情节较轻",
+        "较重": "情节较重",
+        "严重": "情节严重",
+        "涉嫌犯罪": "涉嫌犯罪",
+    }
+    judged = tier_words.get(severity, f"情节{severity}" if severity else "")
+    if inputs.get("violates_discipline") and severity != "涉嫌犯罪":
+        judged = f"{judged}，构成违纪" if judged else "构成违纪"
+    lines.append(f"{first}{'，' + judged if judged else ''}。")
+    for number in sorted(set(inputs.get("lighter") or [])):
+        factor = version.lighter.get(number)
+        if factor is None:
+            continue
+        refs.append(factor.ref)
+        lines.append(
+            f"{name}同志具有{title()}{_item_clause(factor.ref)}情节，"
+            f"可以{version.lighter_adjustment}追究责任。"
+        )
+    heavier = sorted(set(inputs.get("heavier") or []))
+    count = int(assessment.get("accountable_in_year") or 1)
+    if count >= version.repeat_threshold and version.repeat_item not in heavier:
+        heavier.insert(0, version.repeat_item)
+    for number in heavier:
+        factor = version.heavier.get(number)
+        if factor is None:
+            continue
+        refs.append(factor.ref)
+        detail = f"一年内被追究责任{count}次（含本次），" if number == version.repeat_item else ""
+        lines.append(
+            f"{name}同志{detail}属于{title()}{_item_clause(factor.ref)}情形，"
+            f"应当{version.heavier_adjustment}追究责任。"
+        )
+    return lines, refs
+
+
+def _measure_kind(version: Any, measure: str) -> str:
+    found = version.catalogue.get(measure)
+    return found.kind if found is not None else ""
+
+
+def _sanction_bases(version: Any, measures: list[str]) -> list[str]:
+    """《中国共产党纪律处分条例》第八条 …: the article each sanction rests on (the first one a
+    measure's table names: a 政务处分 rests on the 政务处分法, which prevails)."""
+    bases: list[str] = []
+    for measure in measures:
+        found = version.catalogue.get(measure)
+        if found is None or found.kind not in MEASURE_KIND_SANCTION or not found.basis:
+            continue
+        basis = typeset(found.basis.split(";")[0].split("；")[0].strip())
+        if basis and basis not in bases:
+            bases.append(basis)
+    return bases
+
+
+def _decision_sentence(
+    name: str,
+    outcome: str,
+    measures: list[str],
+    version: Any,
+    *,
+    refs: list[str],
+    tier: str,
+    meeting: str,
+    title: _Titles,
+) -> str:
+    """依据……的规定，经……会议研究，决定给予某某同志诫勉处理（党纪处分：……处分）。"""
+    tier_row = version.tiers.get(tier)
+    cited = {*refs, tier_row.ref if tier_row is not None else "第十条"}
+    county = f"{title()}{'、'.join(typeset(r) for r in sorted_refs(cited))}"
+    if outcome == Outcome.NOT_PURSUE:
+        return f"依据{county}的规定，经{meeting}研究，决定对{name}同志不予追究责任。"
+    if outcome == Outcome.REVOKED:
+        return f"经{meeting}研究，决定撤销对{name}同志的责任追究决定。"
+    sanctions = [m for m in measures if _measure_kind(version, m) in MEASURE_KIND_SANCTION]
+    others = (*MEASURE_KIND_SANCTION, MEASURE_KIND_RECTIFICATION, MEASURE_KIND_REFERRAL)
+    handling = [m for m in measures if _measure_kind(version, m) not in others]
+    bases = _sanction_bases(version, sanctions)
+    basis = f"{'、'.join(bases)}和{county}" if bases else county
+    given = []
+    if sanctions:
+        given.append(f"{_measures_text(sanctions)}处分")
+    if handling:
+        given.append(f"{_measures_text(handling)}处理")
+    if given:
+        what = f"给予{name}同志{'、'.join(given)}"
+    elif RECTIFICATION_MEASURE in measures:
+        what = f"责令{name}同志限期整改"
+    else:
+        what = f"对{name}同志追究责任"
+    return f"依据{basis}的规定，经{meeting}研究，决定{what}。"
+
+
 def _restriction_lines(
-    name: str, assessment: dict[str, Any], decided_on: date | None = None
+    name: str,
+    assessment: dict[str, Any],
+    decided_on: date | None = None,
+    *,
+    title: _Titles | None = None,
 ) -> list[str]:
-    """Art 17 in the decision: each restriction in its source's words, its period and basis.
+    """Art 17 in the decision: each restriction in its source's words, with its period and
+    the regulation it comes from.
 
     A restriction that starts after the decision (留党察看: once the probation ends) names its
-    first day. An assessment stored before restrictions had labels names only a kind.
+    first day. The periods count from the day the decision is made (作出决定之日), not from
+    its delivery or the end of the appeal period. A period that is a setting of the rulebook
+    version, for want of a confirmed source, names no source here (the assessment sheet says
+    so). An assessment stored before restrictions had labels names only a kind.
     """
     rows = [row for row in assessment.get("restrictions") or [] if row.get("until")]
     starts = [row["start"] for row in rows if row.get("start")]
@@ -505,33 +703,40 @@ def _restriction_lines(
     parts = []
     for row in rows:
         until = cn_date(date.fromisoformat(row["until"]))
-        if row.get("certainty") == "U":
-            basis = "本规则版本的设置，以适用的上位规定为准"
-        else:
-            basis = typeset(str(row.get("basis", "")).split(":")[0].split("(")[0])
         label = row.get("label") or f"不得{row['kind']}"
         start = row.get("start") or decided
         if start > decided:
             period = f"{cn_date(date.fromisoformat(start))}至{until}"
         else:
             period = f"{until}前"
-        parts.append(f"{period}{label}（依据：{basis}）")
+        source = ""
+        if row.get("certainty") != "U":
+            source = typeset(str(row.get("basis", "")).split(":")[0].split("(")[0]).strip()
+        parts.append(f"{period}{label}（依据：{source}）" if source else f"{period}{label}")
     if not parts:
         return []
-    return [f"依照第十七条的规定，{name}同志自本决定作出之日起，{'；'.join(parts)}。"]
+    according = f"依照{(title or _Titles())()}第十七条"
+    return [f"{according}的规定，{name}同志自本决定作出之日起，{'；'.join(parts)}。"]
 
 
 def _appeal_section(
-    party: CaseParty, decision: Decision, organ: dict[str, str], outcome: str, issued_on: date
+    party: CaseParty,
+    decision: Decision,
+    organ: dict[str, str],
+    outcome: str,
+    issued_on: date,
+    *,
+    title: _Titles,
 ) -> dict[str, str]:
     name = party.person.name
     if outcome != Outcome.PURSUE:
         return {"text": "", "deadline_text": ""}
     version = version_in_force(decision.decided_on)
     text = (
-        f"{name}同志如对本决定不服，可以自接到本决定之日起{version.appeal_days}日内，"
-        f"向{organ['name']}或者上级机关{organ['superior']}提出书面申诉"
-        f"（{typeset(version.appeal_ref)}）。申诉期间，不停止本决定的执行。"
+        f"{name}同志如对本决定不服，可以依照{title()}{typeset(version.appeal_ref)}的规定，"
+        f"自接到本决定之日起{version.appeal_days}日内，"
+        f"向{organ['name']}或者{organ['superior']}提出书面申诉。"
+        "申诉期间，不停止本决定的执行。"
     )
     deadline_text = ""
     # Once delivered, a document made on or after the delivery states the deadline.
@@ -546,60 +751,71 @@ def _appeal_section(
     return {"text": text, "deadline_text": deadline_text}
 
 
+def _facts_paragraphs(party: CaseParty, case: Case) -> list[str]:
+    """经查 and the facts as found; the officer's own 经查 is not doubled."""
+    facts = paragraphs(party.facts) or paragraphs(case.summary) or ["（事实认定未填写）"]
+    if not facts[0].startswith("经查"):
+        facts[0] = f"经查，{facts[0]}"
+    return facts
+
+
 def decision(subject: Subject, *, number: str, issued_on: date, actor: Any) -> dict:
     case, party = subject.case, subject.party
     assert party is not None
     organ = organ_for(case.handling_organ)
     row = _decision(party)
     assert row is not None and row.current_version is not None  # check_ready
-    version = _version_on(row, issued_on)
+    version_row = _version_on(row, issued_on)
     person = _person(party)
     name = person["name"]
-    assessment = dict(version.assessment or {})
-    explanation = list(assessment.get("explanation") or [])
-    reasons = [s for s in explanation if not _about_appeal_or_restrictions(s)]
-    quoted: set[str] = set()
-    steps = _reasoning(reasons, quoted)
-    if version.departs and version.reason:
-        steps.append(
-            {
-                "number": f"（{chinese_ordinal(len(steps) + 1)}）",
-                "text": f"常委会决定的措施与测算措施不一致，理由：{typeset(version.reason)}",
-                "quotes": [],
-            }
+    assessment = dict(version_row.assessment or {})
+    inputs = dict(version_row.inputs or {}) or {
+        "role": party.role,
+        "circumstance": party.circumstance,
+        "severity": party.severity,
+        "violates_discipline": party.violates_discipline,
+        "lighter": list(party.lighter or []),
+        "heavier": list(party.heavier or []),
+    }
+    rules = _version_for(assessment, row.decided_on)
+    title = _Titles()
+    finding, refs = _finding(name, inputs, assessment, rules, title)
+    meeting = f"{cn_date(row.meeting.held_on)}{organ['committee']}会议"
+    measures = list(version_row.measures or [])
+    tier = str(assessment.get("tier") or inputs.get("severity") or "")
+    decision_text = [
+        _decision_sentence(
+            name,
+            version_row.outcome,
+            measures,
+            rules,
+            refs=refs,
+            tier=tier,
+            meeting=meeting,
+            title=title,
         )
-    interpretations = [typeset(i.get("title", "")) for i in assessment.get("interpretations") or []]
-    statement = _statement(party)
-    heard = (
-        "听取了本人的陈述和申辩"
-        if statement and "拒绝" not in statement[0]
-        else "本人拒绝陈述和申辩，已记录在案"
-        if statement
-        else "依规听取本人意见"
-    )
-    meeting_day = cn_date(row.meeting.held_on)
-    intro = (
-        f"根据《{typeset(regulation.TITLE)}》第十三条的规定，{organ['office']}对{name}同志"
-        f"有关问题进行了调查核实，{heard}。经{meeting_day}{organ['committee']}会议研究，"
-        "现将有关事项决定如下。"
-    )
-    sentence = _outcome_sentence(name, version.outcome, list(version.measures))
-    decision_text = [f"经{organ['committee']}研究，决定{sentence}"]
+    ]
+    # The rectification as it stood on the document's date (a later review may cancel it).
     rectification = (
-        Rectification.objects.filter(decision=row, cancelled_on__isnull=True)
+        Rectification.objects.filter(decision=row)
+        .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=issued_on))
         .order_by("deadline")
         .first()
     )
-    if rectification is not None and version.outcome == Outcome.PURSUE:
+    if (
+        rectification is not None
+        and version_row.outcome == Outcome.PURSUE
+        and RECTIFICATION_MEASURE in measures
+    ):
         decision_text.append(
             f"责令{name}同志于{cn_date(rectification.deadline)}前完成整改，"
             f"并向{organ['office']}书面报告整改情况。"
         )
-    if "移送司法机关" in (version.measures or []):
+    if "移送司法机关依法处理" in measures:
         decision_text.append(f"{name}同志涉嫌犯罪的问题，移送司法机关依法处理。")
     restrictions = (
-        _restriction_lines(name, assessment, row.decided_on)
-        if version.outcome == Outcome.PURSUE
+        _restriction_lines(name, assessment, row.decided_on, title=title)
+        if version_row.outcome == Outcome.PURSUE
         else []
     )
     context = _common(
@@ -610,17 +826,156 @@ def decision(subject: Subject, *, number: str, issued_on: date, actor: Any) -> d
     )
     context.update(
         {
-            "person": person,
-            "intro": intro,
-            "facts": paragraphs(party.facts) or paragraphs(case.summary),
-            "statement": statement,
-            "reasoning": steps,
-            "interpretations": (
-                [f"本决定所依据的规则解释：{join_cn(interpretations)}。"] if interpretations else []
-            ),
+            "title": "责任追究决定书",
+            "person": {**person, "particulars": particulars(party.person)},
+            "facts": _facts_paragraphs(party, case),
+            "statement": _statement(party),
+            "finding": finding,
             "decision_text": decision_text,
             "restrictions": restrictions,
-            "appeal": _appeal_section(party, row, organ, version.outcome, issued_on),
+            "appeal": _appeal_section(
+                party, row, organ, version_row.outcome, issued_on, title=title
+            ),
+            "decided_on": cn_date(row.decided_on),
+        }
+    )
+    return context
+
+
+# --- the assessment sheet: how the decision was measured --------------------------------
+
+CERTAINTY_WORDS = {
+    "V": "已核对上位规定原文",
+    "P": "依据公开资料转引的上位规定",
+    "U": "未查到上位规定原文，为本版本的设置",
+}
+
+
+def assessment_sheet(subject: Subject, *, number: str, issued_on: date, actor: Any) -> dict:
+    """责任追究测算表: the case file's record of the measuring of one person's decision."""
+    case, party = subject.case, subject.party
+    assert party is not None
+    organ = organ_for(case.handling_organ)
+    row = _decision(party)
+    assert row is not None and row.current_version is not None  # check_ready
+    version_row = _version_on(row, issued_on)
+    assessment = dict(version_row.assessment or {})
+    inputs = dict(version_row.inputs or {})
+    rules = _version_for(assessment, row.decided_on)
+    name = party.person.name
+    circumstance = rules.circumstances.get(inputs.get("circumstance") or party.circumstance)
+    facts_rows = [
+        {"label": "责任主体类别", "text": f"{inputs.get('role') or party.role or '—'}（第五条）"},
+        {
+            "label": "情形",
+            "text": f"{typeset(circumstance.ref)}：{quote_text(circumstance.ref)}"
+            if circumstance is not None
+            else "—",
+        },
+        {
+            "label": "情节",
+            "text": (inputs.get("severity") or party.severity or "—")
+            + ("，构成违纪" if inputs.get("violates_discipline") else ""),
+        },
+    ]
+    lighter = [
+        rules.lighter[i] for i in sorted(set(inputs.get("lighter") or [])) if i in rules.lighter
+    ]
+    heavier = [
+        rules.heavier[i] for i in sorted(set(inputs.get("heavier") or [])) if i in rules.heavier
+    ]
+    facts_rows.append(
+        {
+            "label": "从轻减轻情节",
+            "text": "；".join(f"{typeset(f.ref)}：{quote_text(f.ref)}" for f in lighter) or "无",
+        }
+    )
+    facts_rows.append(
+        {
+            "label": "从重情节",
+            "text": "；".join(f"{typeset(f.ref)}：{quote_text(f.ref)}" for f in heavier) or "无",
+        }
+    )
+    facts_rows.append(
+        {
+            "label": "一年内被追究次数",
+            "text": f"{assessment.get('accountable_in_year') or 1}次（含本次）",
+        }
+    )
+    reduced = assessment.get("reduced_measures") or []
+    tier = str(assessment.get("tier") or "")
+    open_measures = assessment.get("measures") or []
+    outcome_rows = [
+        {
+            "label": "适用档次",
+            "text": f"情节{tier}（第十条）" if tier else "—",
+        },
+        {"label": "可选措施", "text": _measures_text(list(open_measures)) or "—"},
+    ]
+    if reduced:
+        outcome_rows.append({"label": "减轻后可选措施", "text": _measures_text(list(reduced))})
+    decided = _outcome_sentence(name, version_row.outcome, list(version_row.measures or []))
+    outcome_rows.append({"label": "决定结果", "text": f"{cn_date(row.decided_on)}，{decided}"})
+    if version_row.departs:
+        outcome_rows.append(
+            {
+                "label": "与测算不一致的理由",
+                "text": typeset(version_row.reason) or "（未填写）",
+            }
+        )
+    restrictions = []
+    for item in assessment.get("restrictions") or []:
+        if not item.get("until"):
+            continue
+        start = item.get("start") or row.decided_on.isoformat()
+        restrictions.append(
+            {
+                "label": item.get("label") or f"不得{item['kind']}",
+                "period": f"{cn_date(date.fromisoformat(start))}至"
+                f"{cn_date(date.fromisoformat(item['until']))}",
+                "measure": typeset(item.get("measure") or ""),
+                "basis": typeset(str(item.get("basis") or "")),
+                "certainty": CERTAINTY_WORDS.get(item.get("certainty") or "", ""),
+            }
+        )
+    deadline = f"{cn_date(row.appeal_deadline)}届满" if row.appeal_deadline else "送达本人后计算"
+    appeal_rows = [
+        {"label": "作出决定之日", "text": cn_date(row.decided_on)},
+        {"label": "申诉期满", "text": deadline},
+        {"label": "执行", "text": "申诉期间不停止决定的执行"},
+    ]
+    version_text = (
+        humanise(str(assessment.get("version_reason") or ""))
+        or f"《{rules.title}》（{cn_date(rules.effective_from)}起施行）"
+    )
+    context = _common(organ, number=number, issued_on=issued_on, copy_to=[])
+    context.update(
+        {
+            "case": {"reference": case.number, "title": f"{_names(_parties(case))}有关问题"},
+            "person": {**_person(party), "particulars": particulars(party.person)},
+            "decision": {
+                "number": row.document_number or "（尚未印发）",
+                "meeting": f"{cn_date(row.meeting.held_on)}{organ['committee']}会议",
+            },
+            "rulebook": {"title": typeset(rules.title), "text": version_text},
+            "facts_rows": facts_rows,
+            "outcome_rows": outcome_rows,
+            "restrictions": restrictions,
+            "appeal_rows": appeal_rows,
+            "steps": [
+                {"number": str(index), "text": humanise(sentence)}
+                for index, sentence in enumerate(assessment.get("explanation") or [], start=1)
+            ],
+            "interpretations": [
+                {
+                    "title": typeset(i.get("title", "")),
+                    "ref": typeset(i.get("ref", "")),
+                    "text": typeset(i.get("text", "")),
+                }
+                for i in assessment.get("interpretations") or []
+            ],
+            "warnings": [typeset(w) for w in assessment.get("warnings") or []],
+            "prepared_by": _user_name(actor),
         }
     )
     return context
@@ -687,7 +1042,7 @@ def filing_report(subject: Subject, *, number: str, issued_on: date, actor: Any)
         measures = list(version.measures) if version else []
         meeting_days.add(row.meeting.held_on)
         if outcome == Outcome.PURSUE:
-            what = f"给予{_measures_text(measures)}处理"
+            what = f"给予{_given_text(measures)}"
         elif outcome == Outcome.REVOKED:
             what = "原决定已撤销"
         else:
@@ -898,6 +1253,7 @@ BUILDERS = {
     DocumentKind.DOSSIER_INDEX: dossier_index,
     DocumentKind.APPEAL_REVIEW: appeal_review,
     DocumentKind.TRANSFER_LETTER: transfer_letter,
+    DocumentKind.ASSESSMENT_SHEET: assessment_sheet,
 }
 
 

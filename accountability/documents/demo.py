@@ -55,6 +55,8 @@ def _requests(case: Case) -> list[tuple[str, dict[str, Any], date | None]]:
             continue
         party = decision.party
         wanted.append((DocumentKind.DECISION, {"party": party}, decision.issued_on))
+        # The case file's record of how the decision was measured, made with it.
+        wanted.append((DocumentKind.ASSESSMENT_SHEET, {"party": party}, decision.issued_on))
         for recipient in (Delivery.Recipient.PERSON, Delivery.Recipient.UNIT):
             wanted.append(
                 (

@@ -15,6 +15,9 @@ class DocumentKind(models.TextChoices):
     DOSSIER_INDEX = "dossier_index", _("归档材料目录")
     APPEAL_REVIEW = "appeal_review", _("申诉复查决定书")
     TRANSFER_LETTER = "transfer_letter", _("移送函")
+    # The case file's record of how a decision was measured (rule trace, interpretations,
+    # restrictions with their sources): what the decision itself does not say.
+    ASSESSMENT_SHEET = "assessment_sheet", _("责任追究测算表")
 
 
 # Documents sent out under the organ's name get a 发文字号; forms and internal
@@ -35,5 +38,6 @@ PER_PERSON_KINDS = frozenset(
         DocumentKind.DELIVERY_RECEIPT,
         DocumentKind.DOSSIER_INDEX,
         DocumentKind.APPEAL_REVIEW,
+        DocumentKind.ASSESSMENT_SHEET,
     }
 )

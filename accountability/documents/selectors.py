@@ -234,6 +234,10 @@ def issue_options(*, case: Case, user: Any) -> list[IssueOption]:
         options.append(_option(DocumentKind.DECISION, ctx.Subject(case, party), latest, roles))
     decided = {d.party_id for d in Decision.objects.filter(party__case=case)}
     for party in parties:
+        if party.pk in decided:
+            subject = ctx.Subject(case, party)
+            options.append(_option(DocumentKind.ASSESSMENT_SHEET, subject, latest, roles))
+    for party in parties:
         if party.pk not in decided:
             continue
         for recipient in (Delivery.Recipient.PERSON, Delivery.Recipient.UNIT):

@@ -90,6 +90,14 @@ CHAR_TIGHTEN = -5  # twentieths of a point
 
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
+# 印章位置 (GB/T 9704 7.3.5.1): the seal, 42 mm across, presses on the organ's name and the
+# date, which sit a little below its centre; its top within one line of the body. Drawn as
+# a thin dashed grey circle so that whoever stamps the paper (or places an electronic seal)
+# finds the place; a red seal covers it.
+SEAL_MM = 42
+EMU_PER_MM = 36000
+SEAL_GREY = "A6A6A6"
+
 
 # --- low-level helpers -----------------------------------------------------------------
 
@@ -294,7 +302,12 @@ def _set_doc_defaults(doc: DocxDocument) -> None:
     ppr = ppr_default.find(qn("w:pPr"))
     for child in list(ppr):
         ppr.remove(child)
+    # No hanging punctuation: LibreOffice does not paint a mark it hangs past the margin
+    # (a "、" after a full line of 28 characters vanished from the PDF); without it the
+    # line-breaking rules (kinsoku) move the character before the mark to the next line.
+    _child(ppr, "w:overflowPunct", **{"w:val": "1"})
     _child(ppr, "w:spacing", **{"w:after": "0", "w:line": "240", "w:lineRule": "auto"})
+    _sort_ppr(ppr)
 
 
 def _paragraph_style(
@@ -346,6 +359,8 @@ def _paragraph_style(
     fmt.keep_with_next = keep_next
     fmt.widow_control = True
     ppr = style.element.get_or_add_pPr()
+    # No hanging punctuation (see _set_doc_defaults): LibreOffice reads it per style only.
+    _child(ppr, "w:overflowPunct", **{"w:val": "1"})
     snap = _child(ppr, "w:snapToGrid")
     snap.set(qn("w:val"), "1" if snap_to_grid else "0")
     _indent_chars(style, first_line=first_line, left=left, right=right, size=round(size))
@@ -411,7 +426,7 @@ def _define_styles(doc: DocxDocument) -> None:
     )
     _paragraph_style(doc, "公文-附注", font=FANGSONG, size=BODY_PT, left=2)
     _paragraph_style(
-        doc, "公文-版记", font=FANGSONG, size=SMALL_PT, line_pt=SMALL_PT * 1.8, snap_to_grid=False
+        doc, "公文-版记", font=FANGSONG, size=SMALL_PT, line_pt=SMALL_PT * 1.5, snap_to_grid=False
     )
     _paragraph_style(
         doc,
@@ -476,6 +491,16 @@ def _define_styles(doc: DocxDocument) -> None:
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         line_pt=SMALL_PT * 1.8,
         snap_to_grid=False,
+    )
+    _paragraph_style(
+        doc,
+        "公文-印章位置",
+        font=FANGSONG,
+        size=SMALL_PT - 4,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line_pt=None,
+        snap_to_grid=False,
+        color=RGBColor(0xA6, 0xA6, 0xA6),
     )
     _paragraph_style(
         doc,
@@ -672,7 +697,9 @@ class Writer:
         type area, and the title two lines under the rule."""
         mark = self.p("{{ organ.mark }}", "公文-发文机关标志")
         spacing = _child(mark._p.get_or_add_pPr(), "w:spacing")
-        spacing.set(qn("w:before"), str(round(35 / 25.4 * 1440)))
+        # The mark's line is two grid lines high (exact spacing): its glyphs' upper edge sits
+        # about 5 mm below the line's top, so the line starts 30 mm down for the 35 mm.
+        spacing.set(qn("w:before"), str(round(30 / 25.4 * 1440)))
         spacing.set(qn("w:beforeLines"), "0")
         _sort_ppr(mark._p.get_or_add_pPr())
         self.blank(2)
@@ -690,9 +717,61 @@ class Writer:
         self.blank(1)
 
     def signature(self, name: str = "{{ organ.name }}", date: str = "{{ date }}") -> None:
-        self.blank(2)
+        """署名 and 成文日期 with the seal's place over them (two blank lines above the name
+        leave room for the seal's top within one line of the body)."""
+        for _ in range(2):
+            spacer = self.p("", "公文-正文顶格")
+            spacer.paragraph_format.keep_with_next = True
         self.p(name, "公文-署名")
-        self.p(date, "公文-成文日期")
+        dated = self.p(date, "公文-成文日期")
+        # Centred about 42 mm left of the right margin (over the name and the date); its
+        # centre a third of a line above the date's top, so both sit below the centre.
+        self.seal(dated, centre_from_right_mm=42, centre_below_top_mm=-3.4)
+
+    def seal(self, paragraph, *, centre_from_right_mm: float, centre_below_top_mm: float) -> None:
+        """The seal's place: a dashed circle anchored to `paragraph`, behind the text."""
+        from lxml import etree
+
+        size = SEAL_MM * EMU_PER_MM
+        left = round((TYPE_AREA_WIDTH_MM - centre_from_right_mm - SEAL_MM / 2) * EMU_PER_MM)
+        top = round((centre_below_top_mm - SEAL_MM / 2) * EMU_PER_MM)
+        xml = f"""
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264"
+    behindDoc="1" locked="1" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>{left}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="paragraph"><wp:posOffset>{top}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{size}" cy="{size}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="1001" name="印章位置" descr="印章位置：印章端正、居中下压署名和成文日期"/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+    <wps:wsp>
+      <wps:cNvSpPr/>
+      <wps:spPr>
+        <a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm>
+        <a:prstGeom prst="ellipse"><a:avLst/></a:prstGeom>
+        <a:noFill/>
+        <a:ln w="6350"><a:solidFill><a:srgbClr val="{SEAL_GREY}"/></a:solidFill>
+          <a:prstDash val="dash"/></a:ln>
+      </wps:spPr>
+      <wps:txbx><w:txbxContent><w:p><w:pPr><w:pStyle w:val="公文-印章位置"/></w:pPr>
+        <w:r><w:t>印章位置</w:t></w:r></w:p></w:txbxContent></wps:txbx>
+      <wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="{4 * EMU_PER_MM}" rIns="0"
+          bIns="0" anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr>
+    </wps:wsp>
+  </a:graphicData></a:graphic>
+</wp:anchor>
+</w:drawing></mc:Choice><mc:Fallback/></mc:AlternateContent></w:r>"""
+        run = etree.fromstring(" ".join(line.strip() for line in xml.strip().splitlines()))
+        paragraph._p.append(run)
 
     def record_block(self) -> None:
         """版记 (GB/T 9704 7.4): 抄送 and 印发 between rules at the foot of the last page.
@@ -712,7 +791,8 @@ class Writer:
         for key, value in {
             "w:leftFromText": "0",
             "w:rightFromText": "0",
-            "w:topFromText": "284",
+            # 2 mm above the first rule: the block still fits under a date low on the page.
+            "w:topFromText": "113",
             "w:bottomFromText": "0",
             "w:vertAnchor": "margin",
             "w:horzAnchor": "page",
@@ -851,44 +931,28 @@ def _cited_articles(w: Writer, loop_var: str = "articles") -> None:
     w.tag("endfor")
 
 
+def _paragraphs(w: Writer, loop: str, style: str = "Normal") -> None:
+    w.tag(f"for paragraph in {loop}")
+    w.p("{{ paragraph }}", style)
+    w.tag("endfor")
+
+
 def build_decision(w: Writer) -> None:
-    """责任追究决定书: one per person, from the decision and its stored assessment."""
+    """责任追究决定书: one per person, in the words of the organ that decides.
+
+    The person's particulars, 经查 and the facts, the statement heard, the finding with the
+    articles it rests on, the decision (a sanction reads 处分), what follows from it, the
+    right to appeal, then the organ and the date with the seal's place. No headings: the
+    text runs as one decision, as a 处分决定 does."""
     w.red_header()
-    w.title("责任追究决定书")
-    w.p(
-        "{{ person.name }}，{{ person.unit }}{{ person.post }}，{{ person.role_text }}。",
-        "公文-正文顶格",
-    )
-    w.blank(1)
-    w.p("{{ intro }}")
-    w.p("一、基本事实", "公文-一级标题")
-    w.tag("for paragraph in facts")
-    w.p("{{ paragraph }}")
-    w.tag("endfor")
-    w.tag("if statement")
-    w.tag("for paragraph in statement")
-    w.p("{{ paragraph }}")
-    w.tag("endfor")
-    w.tag("endif")
-    w.p("二、认定理由和依据", "公文-一级标题")
-    w.tag("for step in reasoning")
-    w.p("{{ step.number }}{{ step.text }}")
-    w.tag("for article in step.quotes")
-    w.p("{{ article.ref }}规定：“{{ article.text }}”", "公文-引文")
-    w.tag("endfor")
-    w.tag("endfor")
-    w.tag("for paragraph in interpretations")
-    w.p("{{ paragraph }}")
-    w.tag("endfor")
-    w.p("三、处理决定", "公文-一级标题")
-    w.tag("for paragraph in decision_text")
-    w.p("{{ paragraph }}")
-    w.tag("endfor")
-    w.tag("for paragraph in restrictions")
-    w.p("{{ paragraph }}")
-    w.tag("endfor")
+    w.title("{{ title }}")
+    w.p("{{ person.particulars }}")
+    _paragraphs(w, "facts")
+    _paragraphs(w, "statement")
+    _paragraphs(w, "finding")
+    _paragraphs(w, "decision_text")
+    _paragraphs(w, "restrictions")
     w.tag("if appeal.text")
-    w.p("四、申诉权利", "公文-一级标题")
     w.p("{{ appeal.text }}")
     w.tag("if appeal.deadline_text")
     w.p("{{ appeal.deadline_text }}")
@@ -896,6 +960,68 @@ def build_decision(w: Writer) -> None:
     w.tag("endif")
     w.signature()
     w.record_block()
+
+
+def build_assessment_sheet(w: Writer) -> None:
+    """责任追究测算表: how one person's decision was measured, for the case file (案卷).
+
+    The rulebook's trace, the version and interpretations it used, and each restriction with
+    its source and how sure that source is: what the decision itself does not say."""
+    w.p("{{ organ.short_name }}", "公文-副标题")
+    w.p("责任追究测算表", "公文-标题")
+    w.p("案件编号：{{ case.reference }}", "公文-表格签署")
+    t = w.table([34, 122])
+    t.row(["被追究责任者", "{{ person.particulars }}"], min_height_mm=12)
+    t.row(["决定", "{{ decision.meeting }}作出（{{ decision.number }}）"], min_height_mm=10)
+    t.row(["适用规则版本", "{{ rulebook.text }}"], min_height_mm=12)
+    t.tag_row("for row in facts_rows")
+    t.row(["{{ row.label }}", "{{ row.text }}"], min_height_mm=9)
+    t.tag_row("endfor")
+    t.tag_row("for row in outcome_rows")
+    t.row(["{{ row.label }}", "{{ row.text }}"], min_height_mm=9)
+    t.tag_row("endfor")
+    t.tag_row("for row in appeal_rows")
+    t.row(["{{ row.label }}", "{{ row.text }}"], min_height_mm=9)
+    t.tag_row("endfor")
+    w.p("影响期（第十七条）", "公文-表格标签")
+    r = w.table([40, 44, 16, 56])
+    r.row(
+        ["影响期种类", "起止日期", "措施", "依据及其来源"],
+        styles=["公文-表格标签"] * 4,
+    )
+    r.tag_row("for item in restrictions")
+    r.row(
+        [
+            "{{ item.label }}",
+            "{{ item.period }}",
+            "{{ item.measure }}",
+            [
+                ("{{ item.basis }}", "公文-表格小字"),
+                ("（{{ item.certainty }}）", "公文-表格小字"),
+            ],
+        ],
+        styles=["公文-表格小字", "公文-表格小字居中", "公文-表格小字居中", "公文-表格小字"],
+    )
+    r.tag_row("endfor")
+    w.p("测算过程", "公文-表格标签")
+    w.tag("for step in steps")
+    w.p("{{ step.number }}. {{ step.text }}", "公文-表格文字")
+    w.tag("endfor")
+    w.tag("if warnings")
+    w.tag("for warning in warnings")
+    w.p("提示：{{ warning }}", "公文-表格文字")
+    w.tag("endfor")
+    w.tag("endif")
+    w.p("所依据的规则解释", "公文-表格标签")
+    w.tag("for item in interpretations")
+    w.runs(
+        [("{{ item.title }}（{{ item.ref }}）：", "公文-黑体"), ("{{ item.text }}", None)],
+        "公文-表格文字",
+    )
+    w.tag("endfor")
+    w.blank(1)
+    dated = w.p("测算人：{{ prepared_by }}　　审核人：　　　　　　{{ date }}", "公文-表格签署")
+    w.seal(dated, centre_from_right_mm=22, centre_below_top_mm=3)
 
 
 def build_appeal_review(w: Writer) -> None:
@@ -1030,7 +1156,7 @@ def build_intake_approval(w: Writer) -> None:
             ],
         ],
         spans=[1, 3],
-        min_height_mm=20,
+        min_height_mm=16,
     )
     t.row(
         [
@@ -1042,7 +1168,7 @@ def build_intake_approval(w: Writer) -> None:
             ],
         ],
         spans=[1, 3],
-        min_height_mm=36,
+        min_height_mm=30,
     )
     t.row(
         [
@@ -1055,7 +1181,7 @@ def build_intake_approval(w: Writer) -> None:
             ],
         ],
         spans=[1, 3],
-        min_height_mm=30,
+        min_height_mm=26,
     )
     t.tag_row("for approval in approvals")
     t.row(
@@ -1067,11 +1193,14 @@ def build_intake_approval(w: Writer) -> None:
             ],
         ],
         spans=[1, 3],
-        min_height_mm=24,
+        min_height_mm=20,
     )
     t.tag_row("endfor")
     t.row(["办理结果", "{{ result }}"], spans=[1, 3], min_height_mm=15)
     w.p("注：反映人身份信息按规定保密，本表不记载可识别反映人身份的内容。", "公文-表头信息")
+    w.blank(1)
+    dated = w.p("{{ organ.short_name }}（印章）　　{{ date }}", "公文-表格签署")
+    w.seal(dated, centre_from_right_mm=55, centre_below_top_mm=3)
 
 
 def build_delivery_receipt(w: Writer) -> None:
@@ -1099,7 +1228,9 @@ def build_delivery_receipt(w: Writer) -> None:
     t.row(["送 达 人", "{{ delivered_by }}"], min_height_mm=14)
     t.row(["备　　注", "{{ note }}"], min_height_mm=26)
     w.p("{{ appeal_note }}", "公文-表头信息")
-    w.p("填发机关：{{ organ.name }}（印）　　{{ date }}", "公文-表格签署")
+    w.blank(1)
+    dated = w.p("填发机关：{{ organ.name }}（印）　　{{ date }}", "公文-表格签署")
+    w.seal(dated, centre_from_right_mm=60, centre_below_top_mm=3)
 
 
 def build_dossier_index(w: Writer) -> None:
@@ -1133,6 +1264,9 @@ def build_dossier_index(w: Writer) -> None:
     )
     t.tag_row("endfor")
     w.p("移交人：{{ handed_over_by }}　　接收人：　　　　　　移交日期：{{ date }}", "公文-表头信息")
+    w.blank(1)
+    dated = w.p("{{ organ.short_name }}（印章）　　{{ date }}", "公文-表格签署")
+    w.seal(dated, centre_from_right_mm=55, centre_below_top_mm=3)
 
 
 BUILDERS: dict[str, Callable[[Writer], None]] = {
@@ -1144,6 +1278,7 @@ BUILDERS: dict[str, Callable[[Writer], None]] = {
     "dossier_index": build_dossier_index,
     "appeal_review": build_appeal_review,
     "transfer_letter": build_transfer_letter,
+    "assessment_sheet": build_assessment_sheet,
 }
 
 TITLES = {
@@ -1155,6 +1290,7 @@ TITLES = {
     "dossier_index": "归档材料目录",
     "appeal_review": "申诉复查决定书",
     "transfer_letter": "移送函",
+    "assessment_sheet": "责任追究测算表",
 }
 
 

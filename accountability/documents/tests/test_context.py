@@ -6,12 +6,11 @@ from datetime import date
 
 from accountability.cases import services as case_services
 from accountability.cases.models import Appeal
-from accountability.cases.tests.factories import ago
+from accountability.cases.tests.factories import Flow, ago
 from accountability.documents import context as ctx
-from accountability.documents import render, services
+from accountability.documents import render, sandbox, services
 from accountability.documents.formatting import cn_date
 from accountability.documents.kinds import DocumentKind
-from accountability.documents.quotes import quote_text, refs_in
 from accountability.documents.tests.base import (
     DocumentsTestCase,
     criminal,
@@ -19,7 +18,7 @@ from accountability.documents.tests.base import (
     deliver,
     issue_decisions,
 )
-from accountability.documents.tests.helpers import docx_part, docx_text
+from accountability.documents.tests.helpers import SOFTWARE_WORDS, docx_part, docx_text
 
 
 def fill(kind, subject, **kwargs):
@@ -27,7 +26,9 @@ def fill(kind, subject, **kwargs):
     kwargs.setdefault("issued_on", ago(0))
     kwargs.setdefault("actor", None)
     data = ctx.build(kind, subject, **kwargs)
-    document = render.render_docx(render.shipped_template(kind), data)
+    document = render.render_docx(
+        render.shipped_template(kind), data, fields=sandbox.fields_for(kind)
+    )
     xml = docx_part(document, "word/document.xml")
     assert "{{" not in xml and "{%" not in xml
     return data, docx_text(document)
@@ -41,34 +42,48 @@ class DecisionContextTests(DocumentsTestCase):
         cls.party = cls.flow.parties[0]
         cls.subject = ctx.Subject(cls.flow.case, cls.party)
 
-    def test_the_reasoning_is_the_stored_explanation_each_article_quoted_once(self):
-        data, text = fill(DocumentKind.DECISION, self.subject)
-        version = self.flow.decisions[0].current_version
-        explanation = version.assessment["explanation"]
-        steps = data["reasoning"]
-        quoted = [q["ref"] for step in steps for q in step["quotes"]]
-        self.assertEqual(len(quoted), len(set(quoted)))
-        # Every cited article is quoted in full text, unless the sentence already quotes it.
-        for step in steps:
-            for ref in refs_in(step["text"].replace("（", "(").replace("）", ")")):
-                inline = quote_text(ref).rstrip("。；") in step["text"]
-                self.assertTrue(
-                    inline or any(q["text"] == quote_text(ref) for s in steps for q in s["quotes"]),
-                    ref,
-                )
-        self.assertEqual(steps[0]["number"], "（一）")
-        self.assertIn("《镇雄县纪检监察干部工作责任追究办法（试行）》", steps[0]["text"])
+    def test_the_decision_speaks_as_the_organ_particulars_first(self):
+        """Particulars (name, sex, birth, political status, post), 经查 and the facts, the
+        finding quoting the item it rests on, the decision, the appeal; no software words."""
+        person = self.party.person
+        person.gender, person.birth_year = "男", 1988
+        person.save()
+        _, text = fill(DocumentKind.DECISION, self.subject)
+        name = self.party.person.name
+        body = text.split("责任追究决定书", 1)[1]
+        lines = [line for line in body.splitlines() if line.strip()]
+        self.assertEqual(lines[0], f"{name}，男，1988年生，中共党员，现任党风政风监督室科员。")
+        self.assertTrue(lines[1].startswith("经查，"), lines[1])
+        self.assertIn(
+            f"{name}同志作为具体承办人，其上述行为属于《镇雄县纪检监察干部工作责任追究办法"
+            "（试行）》（以下简称《办法》）第八条第（三）项“执纪问责、调查处置工作中不认真执行"
+            "工作制度、工作细则和工作纪律，造成工作失误或不良后果的”所列情形，情节较轻。",
+            text,
+        )
+        order = [
+            "经查，",
+            "所列情形",
+            "决定给予",
+            "如对本决定不服",
+            "中共镇雄县纪律检查委员会\n",
+        ]
+        places = [body.find(words) for words in order]
+        self.assertEqual(places, sorted(places))
+        self.assertNotIn(-1, places)
+        for word in SOFTWARE_WORDS:
+            self.assertNotIn(word, text)
         self.assertNotIn("zx-2020-10-30", text)
-        self.assertTrue(all("第十六条" not in s["text"] for s in steps))
-        stated_elsewhere = [s for s in explanation if ctx._about_appeal_or_restrictions(s)]
-        self.assertEqual(len(steps), len(explanation) - len(stated_elsewhere))
-        self.assertIn("第十条规定：“出现第八条所列情形之一", text)
 
     def test_the_decision_names_the_person_measures_and_rectification(self):
         data, text = fill(DocumentKind.DECISION, self.subject)
         name = self.party.person.name
         self.assertEqual(data["person"]["name"], name)
-        self.assertIn(f"决定对{name}同志给予批评教育、责令限期整改处理。", text)
+        meeting = cn_date(self.flow.decisions[0].meeting.held_on)
+        self.assertIn(
+            f"依据《办法》第八条第（三）项、第十条的规定，经{meeting}县纪委常委会会议研究，"
+            f"决定给予{name}同志批评教育处理。",
+            text,
+        )
         rectification = self.flow.decisions[0].rectifications.get()
         self.assertIn(f"责令{name}同志于{cn_date(rectification.deadline)}前完成整改", text)
         self.assertIn(f"{name}同志在陈述中称：对未报批的事实无异议。", text)
@@ -77,8 +92,9 @@ class DecisionContextTests(DocumentsTestCase):
     def test_the_appeal_right_names_the_organs_and_the_deadline_once_delivered(self):
         data, text = fill(DocumentKind.DECISION, self.subject)
         self.assertIn(
-            "可以自接到本决定之日起15日内，向中共镇雄县纪律检查委员会或者上级机关"
-            "中共昭通市纪律检查委员会提出书面申诉（第十六条）",
+            "可以依照《办法》第十六条的规定，自接到本决定之日起15日内，"
+            "向中共镇雄县纪律检查委员会或者中共昭通市纪律检查委员会提出书面申诉。"
+            "申诉期间，不停止本决定的执行。",
             text,
         )
         self.assertEqual(data["appeal"]["deadline_text"], "")
@@ -100,6 +116,25 @@ class DecisionContextTests(DocumentsTestCase):
         )
         self.assertIn(self.party.person.unit.name, unit)
         self.assertIn(f"被追究责任者{self.party.person.name}同志所在单位", unit)
+        _, sheet = fill(DocumentKind.ASSESSMENT_SHEET, self.subject)
+        self.assertIn(f"作出决定之日\n{cn_date(decision.decided_on)}", sheet)
+        self.assertIn(f"申诉期满\n{cn_date(decision.appeal_deadline)}届满", sheet)
+        self.assertIn("执行\n申诉期间不停止决定的执行", sheet)
+
+    def test_the_assessment_sheet_keeps_what_the_decision_does_not_say(self):
+        """The rule trace, the version and its interpretations, each restriction's source."""
+        data, text = fill(DocumentKind.ASSESSMENT_SHEET, self.subject, actor=self.case_officer)
+        version = self.flow.decisions[0].current_version
+        self.assertIn("适用规则版本", text)
+        self.assertIn("《镇雄县纪检监察干部工作责任追究办法（试行）》", data["rulebook"]["text"])
+        for interpretation in version.assessment["interpretations"]:
+            self.assertIn(interpretation["title"].replace("(", "（").replace(")", "）"), text)
+        self.assertEqual(len(data["steps"]), len(version.assessment["explanation"]))
+        self.assertIn("责令限期整改", text)
+        self.assertIn("张明", text)  # prepared by the officer who issued it
+        _, decision = fill(DocumentKind.DECISION, self.subject)
+        for interpretation in version.assessment["interpretations"]:
+            self.assertNotIn(interpretation["text"][:12], decision)
 
     def test_the_case_level_documents_fill(self):
         _, form = fill(DocumentKind.INTAKE_APPROVAL, ctx.Subject(self.flow.case))
@@ -130,8 +165,6 @@ class DecisionContextTests(DocumentsTestCase):
 
     def test_an_intake_form_before_approval_leaves_room_for_signatures(self):
         p = self.personas
-        from accountability.cases.tests.factories import Flow
-
         flow = Flow.register(p, p.people.handler, informant_name="某某")
         data, text = fill(DocumentKind.INTAKE_APPROVAL, ctx.Subject(flow.case))
         self.assertEqual(
@@ -156,9 +189,10 @@ def test_restrictions_say_until_when_and_on_what_basis():
         }
     )
     assert ctx._restriction_lines("张三", assessment) == [
-        "依照第十七条的规定，张三同志自本决定作出之日起，"
+        "依照《镇雄县纪检监察干部工作责任追究办法（试行）》（以下简称《办法》）第十七条的规定，"
+        "张三同志自本决定作出之日起，"
         "2027年3月4日前不得提拔使用（依据：《党政领导干部选拔任用工作条例》）；"
-        "2026年12月31日前不得评优评先（依据：本规则版本的设置，以适用的上位规定为准）；"
+        "2026年12月31日前不得评优评先；"
         "2026年12月31日前年度考核不得确定为优秀等次（依据：《公务员考核规定》）。"
     ]
     assert ctx._restriction_lines("张三", {"restrictions": []}) == []
@@ -196,9 +230,10 @@ def test_an_assessment_stored_before_labels_still_reads():
             {"kind": "提拔使用", "until": "2027-03-04", "basis": "x", "certainty": "P"}
         ]
     }
-    assert ctx._restriction_lines("张三", old) == [
-        "依照第十七条的规定，张三同志自本决定作出之日起，2027年3月4日前不得提拔使用（依据：x）。"
-    ]
+    (line,) = ctx._restriction_lines("张三", old)
+    assert line.endswith(
+        "第十七条的规定，张三同志自本决定作出之日起，2027年3月4日前不得提拔使用（依据：x）。"
+    )
 
 
 class AppealContextTests(DocumentsTestCase):
@@ -243,9 +278,10 @@ class AppealContextTests(DocumentsTestCase):
         # The decision document as issued before the review, and as re-issued after it.
         decision_subject = ctx.Subject(self.flow.case, self.decision.party)
         _, before = fill(DocumentKind.DECISION, decision_subject, issued_on=ago(10))
-        self.assertIn("决定对吴刚同志给予批评教育、责令限期整改处理。", before)
+        self.assertIn("决定给予吴刚同志批评教育处理。", before)
+        self.assertIn("责令吴刚同志于", before)
         _, after = fill(DocumentKind.DECISION, decision_subject, issued_on=ago(0))
-        self.assertIn("决定对吴刚同志给予批评教育处理。", after)
+        self.assertIn("决定给予吴刚同志批评教育处理。", after)
         document = services.document_issue(
             case=self.flow.case,
             kind=DocumentKind.APPEAL_REVIEW,
@@ -274,6 +310,49 @@ class TransferContextTests(DocumentsTestCase):
         self.assertIn("（联系人：张明）", text)
         _, decision = fill(DocumentKind.DECISION, ctx.Subject(self.flow.case, self.flow.parties[0]))
         self.assertIn("移送司法机关依法处理", decision)
+        # 开除 is a 政务处分: it rests on the 政务处分法 and reads 处分.
+        self.assertIn("依据《中华人民共和国公职人员政务处分法》第七条和《办法》", decision)
+        self.assertIn("决定给予吴刚同志开除处分。", decision)
+
+
+class SanctionContextTests(DocumentsTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        p = cls.personas
+        flow = Flow.register(p, p.people.handler).accept().investigate()
+        party = flow.parties[0]
+        case_services.party_facts_update(
+            party=party,
+            actor=p.team_member,
+            role=party.person.role,
+            occurred_on=ago(200),
+            facts="经查，吴刚在办理信访件时违反工作纪律，造成严重后果。",
+            circumstance=3,
+            severity="严重",
+            violates_discipline=True,
+        )
+        measures = ("追究", ["党内警告"], "")
+        flow.hear().report({party.person: measures})
+        flow.decide(decisions={party.person: measures})
+        cls.flow = flow.refresh()
+
+    def test_a_party_sanction_cites_the_disciplinary_regulation_and_reads_chufen(self):
+        """党内警告 rests on 纪律处分条例 第八条 and is a 处分, never a 处理."""
+        party = self.flow.parties[0]
+        _, text = fill(DocumentKind.DECISION, ctx.Subject(self.flow.case, party))
+        self.assertIn("经查，吴刚在办理信访件时违反工作纪律", text)
+        self.assertNotIn("经查，经查", text)
+        self.assertIn("情节严重，构成违纪。", text)
+        meeting = cn_date(self.flow.decisions[0].meeting.held_on)
+        self.assertIn(
+            "依据《中国共产党纪律处分条例》第八条和《办法》第八条第（三）项、第十条的规定，"
+            f"经{meeting}县纪委常委会会议研究，决定给予吴刚同志党内警告处分。",
+            text,
+        )
+        self.assertNotIn("党内警告处理", text)
+        self.assertIn("不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务", text)
+        self.assertNotIn("不得提拔使用", text)
 
 
 class OrganTests(DocumentsTestCase):

@@ -18,12 +18,17 @@ from accountability.cases.models import Decision
 from accountability.common.demo import seed_registry
 from accountability.documents import pdf
 from accountability.documents.demo import seed_documents
+from accountability.documents.formatting import cn_date
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import DocumentPdf, IssuedDocument
 from accountability.documents.tests.base import DocumentsTestCase
 from accountability.documents.tests.helpers import (
+    SOFTWARE_WORDS,
+    assert_quotes_exact,
     docx_part,
     docx_text,
+    flat_text,
+    pdf_fonts,
     pdf_pages,
     pdf_text,
     pdf_to_png,
@@ -32,6 +37,8 @@ from accountability.documents.tests.helpers import (
 from accountability.jobs import runner
 from accountability.jobs.models import Job
 
+# Fandol for GB 2312; the CN faces of the TrueType collections for characters beyond it.
+SIMPLIFIED_FACES = ("Fandol", "UMingCN", "UKaiCN", "WenQuanYi")
 NO_PDF = "LibreOffice (soffice) or poppler-utils is not installed; see scripts/system-deps.sh"
 
 
@@ -120,7 +127,59 @@ def check_pdf_and_png(tmp_path: Path) -> None:
         assert document.title.split("（")[0][:4] in text.replace(" ", "") or "送达回证" in text
         if document.number:
             assert document.number in text
+    check_demo_paperwork(documents, Path(tmp_path))
     decision = next(d for d in documents if d.kind == DocumentKind.DECISION)
     images = pdf_to_png(Path(tmp_path) / f"{decision.pk}.pdf", Path(tmp_path) / "png")
     assert len(images) == pdf_pages(Path(tmp_path) / f"{decision.pk}.pdf")
     assert all(image.read_bytes().startswith(b"\x89PNG") for image in images)
+
+
+def check_demo_paperwork(documents: list[IssuedDocument], folder: Path) -> None:
+    """By text and fonts, every demo PDF: simplified-Chinese faces only, every quoted article
+    as the regulation reads, decisions in the organ's words with the particulars first, and
+    the dates of a person's papers agreeing with the case's records."""
+    texts = {}
+    for document in documents:
+        path = folder / f"{document.pk}.pdf"
+        faces = {
+            line.split()[0].split("+", 1)[-1]
+            for line in pdf_fonts(path).splitlines()[2:]
+            if line.strip()
+        }
+        assert faces and all(f.startswith(SIMPLIFIED_FACES) for f in faces), (document, faces)
+        texts[document.pk] = text = flat_text(pdf_text(path))
+        assert_quotes_exact(text)
+    for document in documents:
+        if document.kind != DocumentKind.DECISION:
+            continue
+        text = texts[document.pk]
+        decision = document.decision
+        person = decision.party.person
+        for word in SOFTWARE_WORDS:
+            assert word not in text, (document.title, word)
+        assert f"责任追究决定书{person.name}，" in text
+        assert f"{person.name}，{person.gender}，{person.birth_year}年生，" in text
+        assert "经查" in text
+        assert f"经{cn_date(decision.meeting.held_on)}" in text
+        assert f"{cn_date(decision.issued_on)}印发" in text  # 成文日期 and 印发日期 agree
+        sheet = next(
+            d
+            for d in documents
+            if d.kind == DocumentKind.ASSESSMENT_SHEET and d.party_id == document.party_id
+        )
+        # pdftotext may read a table's label column before its values: no adjacency.
+        assert "作出决定之日" in texts[sheet.pk]
+        assert cn_date(decision.decided_on) in texts[sheet.pk]
+        receipt = next(
+            d
+            for d in documents
+            if d.kind == DocumentKind.DELIVERY_RECEIPT
+            and d.party_id == document.party_id
+            and d.recipient == "person"
+        )
+        if decision.appeal_deadline and decision.outcome == "追究":
+            deadline = cn_date(decision.appeal_deadline)
+            assert f"申诉期限至{deadline}届满" in texts[receipt.pk], receipt.title
+            assert "申诉期满" in texts[sheet.pk] and f"{deadline}届满" in texts[sheet.pk], (
+                sheet.title
+            )

@@ -118,9 +118,9 @@ def hostile(marker: Path) -> list[tuple[str, str, str]]:
             sandbox.REASON_NOT_A_FIELD.format(name="settings"),
         ),
         (
-            "{% for step in reasoning %}{{ step.secret }}{% endfor %}",
-            "{{ step.secret }}",
-            sandbox.REASON_NOT_A_FIELD.format(name="step.secret"),
+            "{% for paragraph in facts %}{{ paragraph.secret }}{% endfor %}",
+            "{{ paragraph.secret }}",
+            sandbox.REASON_NOT_A_FIELD.format(name="paragraph.secret"),
         ),
         ("{{ loop.index }}", "{{ loop.index }}", sandbox.REASON_NOT_A_FIELD.format(name="loop")),
     ]
@@ -185,11 +185,11 @@ def test_the_sandbox_alone_refuses_the_payload_too(tmp_path):
 def test_loops_filters_and_tests_the_kinds_use_still_work():
     fields = sandbox.fields_for(DocumentKind.DECISION)
     paragraphs = [
-        "{% for step in reasoning %}{{ loop.index }}.{{ step.quotes|first|default('') }}"
-        "{{ (step.quotes|first).ref }}{% endfor %}",
+        "{% for paragraph in finding %}{{ loop.index }}.{{ paragraph|first|default('') }}"
+        "{{ paragraph|length }}{% endfor %}",
         "{{ person.name|upper }}{{ facts|length }}{{ facts|join('；') }}{{ number|default('无') }}",
         "{% if person.role is defined and person.role != '' %}{{ person.role|trim }}{% endif %}",
-        "{{ person['name'] ~ '同志' }}{{ reasoning[0].text if reasoning else '' }}",
+        "{{ person['name'] ~ '同志' }}{{ finding[0] if finding else '' }}",
     ]
     data = render.render_docx(
         template(*paragraphs), samples.sample_context(DocumentKind.DECISION), fields=fields

@@ -146,12 +146,23 @@ def test_every_sample_fills_its_template_completely(kind, rendered):
         "investigation_report": ["调查报告", "（一）张三同志的问题", "附：引用条文", "第十条："],
         "decision": [
             "责任追究决定书",
-            "一、基本事实",
-            "第八条第（三）项规定：“执纪问责",
-            "四、申诉权利",
+            "张三，男，1985年生，中共党员，现任",
+            "经查，2025年9月",
+            "第八条第（三）项“执纪问责",
+            "决定给予张三同志诫勉处理。",
             "15日内",
-            "申诉期限至2026年3月24日",
+            "申诉期限至2026年3月24日届满",
             "中共镇雄县纪律检查委员会",
+        ],
+        "assessment_sheet": [
+            "责任追究测算表",
+            "适用规则版本",
+            "不得提拔或者重用",
+            "2026年3月5日至2026年9月4日",
+            "所依据的规则解释",
+            "影响期的起算（第十七条）：",
+            "作出决定之日",
+            "申诉期满",
         ],
         "delivery_receipt": [
             "送 达 回 证",
@@ -202,7 +213,7 @@ def test_the_appeal_section_is_left_out_when_nobody_is_held_accountable():
     context = samples.sample_context("decision")
     context["appeal"] = {"text": "", "deadline_text": ""}
     text = docx_text(render.render_docx(render.shipped_template("decision"), context))
-    assert "申诉权利" not in text
+    assert "申诉" not in text
 
 
 def _template(*paragraphs: str) -> bytes:
