@@ -97,8 +97,11 @@ def prepare(out: Path, users: int, clues: int) -> None:
     officer = User.objects.get(username="officer")
     head = User.objects.get(username="head")
     commission = access.user_commission(officer)
+    # Not the bench's own users: a clue about the head is one the head stands aside from (回避).
     people = list(
-        Person.objects.filter(managed_by_id__in=access.subtree_ids(commission)).order_by("pk")
+        Person.objects.filter(managed_by_id__in=access.subtree_ids(commission))
+        .exclude(account__in=[officer, head])
+        .order_by("pk")
     )
     today = timezone.localdate()
     pending = []
