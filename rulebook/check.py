@@ -123,6 +123,11 @@ def check_tables(version: RulebookVersion) -> list[str]:
         _cited(interpretation.ref, f"interpretation {interpretation.key}", problems)
         if not interpretation.text:
             problems.append(f"interpretation {interpretation.key}: 缺少说明")
+        problems.extend(
+            f"interpretation {interpretation.key}: 设置值“{name}”缺少文字说明(value_labels)"
+            for name in interpretation.value
+            if not interpretation.value_labels.get(name)
+        )
     return problems
 
 

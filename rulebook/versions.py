@@ -127,6 +127,12 @@ class Period:
     label: str = ""
 
 
+def _in_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Interpretation:
     key: str
@@ -134,10 +140,20 @@ class Interpretation:
     ref: str
     text: str
     value: Mapping[str, Any]
+    # What each value means, in words (``value_labels`` in interpretations.toml): the pages show
+    # "回溯的月数：12", never ``months = 12``. ``rulebook check`` wants a label for every value.
+    value_labels: Mapping[str, str] = field(default_factory=dict)
     json: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "json", self.as_dict())
+
+    def settings(self) -> list[tuple[str, str]]:
+        """The values as (label, value in words) pairs, in the table's order."""
+        return [
+            (self.value_labels.get(name, name), _in_words(value))
+            for name, value in self.value.items()
+        ]
 
     def as_dict(self) -> dict[str, str]:
         return {"key": self.key, "title": self.title, "ref": self.ref, "text": self.text}
@@ -376,6 +392,7 @@ def _version(
                 ref=i["ref"],
                 text=i["text"],
                 value=i.get("value", {}),
+                value_labels=i.get("value_labels", {}),
             )
             for i in tables["interpretations"]["interpretation"]
         },

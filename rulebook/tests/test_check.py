@@ -48,3 +48,22 @@ def test_versions_with_the_same_date_are_found() -> None:
     twin = dataclasses.replace(version, id="twin")
     book = rulebook.Rulebook([version, twin], rulebook.load().calendar)
     assert "规则版本施行日期须严格递增" in check_rulebook(book)[0].problems[0]
+
+
+def test_a_setting_without_words_is_found() -> None:
+    version = load_version(shipped_version_dirs()[0])
+    window = version.interpretations["repeat_window"]
+    unlabelled = dataclasses.replace(window, value_labels={"months": "回溯的月数"})
+    broken = dataclasses.replace(
+        version, interpretations={**version.interpretations, "repeat_window": unlabelled}
+    )
+    assert (
+        "interpretation repeat_window: 设置值“include_start”缺少文字说明(value_labels)"
+        in check_tables(broken)
+    )
+    assert not [p for p in check_tables(version) if "value_labels" in p]
+
+
+def test_settings_read_as_words() -> None:
+    window = load_version(shipped_version_dirs()[0]).interpretations["repeat_window"]
+    assert window.settings() == [("回溯的月数", "12"), ("回溯至的当日计入", "是")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import TestCase
 from django.urls import reverse
 
@@ -35,6 +37,14 @@ class RegulationPageTests(TestCase):
             for interpretation in version.interpretations.values():
                 self.assertContains(self.response, interpretation.title)
                 self.assertContains(self.response, f'id="{version.id}-{interpretation.key}"')
+
+    def test_settings_are_sentences_not_code_keys(self):
+        """People read the named settings in words: no ``months = 12``, no ``version_choice``."""
+        text = re.sub(r"<[^>]+>", " ", self.response.content.decode())
+        for code in ("version_choice", "repeat_window", "months", "include_start", "True", " = "):
+            self.assertNotIn(code, text)
+        self.assertIn("回溯的月数：12", text)
+        self.assertIn("回溯至的当日计入：是", text)
 
     def test_assessment_links_land_on_existing_anchors(self):
         """Every link from a 测算 result to the regulation points at an anchor of this page."""
