@@ -24,7 +24,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def personas(db):
-    """The named organisations, users (one per role) and people of accountability.common.testing."""
-    from accountability.common.testing import make_personas
+    """The named organisations, users (one per role) and people of accountability.demo.testing."""
+    from accountability.demo.testing import make_personas
 
     return make_personas()

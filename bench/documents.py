@@ -145,7 +145,7 @@ def bench_waiting(issues: int) -> None:
         return
     from accountability.cases.tests.factories import Flow
     from accountability.cases.workflow import State
-    from accountability.common.testing import make_personas
+    from accountability.demo.testing import make_personas
     from accountability.jobs.testing import clear_queue
 
     old_name = connection.settings_dict["NAME"]

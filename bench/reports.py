@@ -77,7 +77,7 @@ class World:
     """The registry the cases are about, and the ids handed out so far."""
 
     def __init__(self) -> None:
-        from accountability.common.testing import make_personas
+        from accountability.demo.testing import make_personas
         from accountability.people.models import Organisation, Person
 
         self.rng = random.Random(SEED)

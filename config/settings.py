@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "accountability.reports",
     "captcha",
     "accountability.public",
+    # The top layer: the demo data and the test personas.
+    "accountability.demo",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accountability.common.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },

@@ -13,7 +13,7 @@ staff_patterns = [
     path("people/", include("accountability.people.urls")),
     path("cases/", include("accountability.cases.urls")),
     path("documents/", include("accountability.documents.urls")),
-    path("audit/", include("accountability.audit.urls")),
+    path("audit/", include("accountability.accounts.urls_audit")),
     path("jobs/", include("accountability.jobs.urls")),
     path("reports/", include("accountability.reports.urls")),
     path("petitions/", include("accountability.public.urls_staff")),

@@ -59,6 +59,8 @@ class Role:
     ref: str
     duties_ref: str
     condition_group: str
+    #: A leading cadre (领导干部), whom Art 11 pursues directly: the roles of Art 6.
+    leading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,8 @@ class Tier:
     ref: str
     measures: tuple[str, ...]
     required: tuple[str, ...] = ()
+    #: How a case names the severity of this tier (情节较轻 …); the name when unset.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +370,7 @@ def _version(
                 ref=t["ref"],
                 measures=tuple(t["measures"]),
                 required=tuple(t.get("required", ())),
+                label=t.get("label", t["name"]),
             )
             for t in sorted(measures["tier"], key=lambda t: t["rank"])
         },

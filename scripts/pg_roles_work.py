@@ -8,7 +8,7 @@ django.setup()
 from accountability.audit.services import audit_anchor_create  # noqa: E402
 from accountability.cases.tests.factories import Flow, committee  # noqa: E402
 from accountability.cases.workflow import State  # noqa: E402
-from accountability.common.testing import make_personas  # noqa: E402
+from accountability.demo.testing import make_personas  # noqa: E402
 
 personas = make_personas()
 committee(personas)

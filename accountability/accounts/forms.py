@@ -6,8 +6,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accountability.accounts import services
-from accountability.accounts.models import SecurityPolicy, User
-from accountability.people.models import Organisation
+from accountability.accounts.models import SecurityPolicy, User, organisation_model
 
 PASSWORDS_DIFFER = gettext_noop("两次输入的新密码不一致。")
 
@@ -109,7 +108,7 @@ class ActivationForm(_NewPasswordMixin):
 def organisation_choices() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=_("所属单位"),
-        queryset=Organisation.objects.filter(is_active=True),
+        queryset=organisation_model().objects.filter(is_active=True),
         required=False,
     )
 

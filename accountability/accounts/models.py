@@ -28,24 +28,34 @@ from django.utils.translation import gettext_lazy as _
 from accountability.common.errors import DomainError
 
 KIND_CHANGE_REFUSED = _("账号类型不能改变：管理员账号与业务账号之间不能互相转换。")
-#: The administrator roles' values, for the database constraint (User.ADMIN_ROLES is the API).
-ADMIN_ROLE_VALUES = ("audit_admin", "security_admin", "system_admin")
+
+
+class Role(models.TextChoices):
+    """Account roles (User.Role)."""
+
+    CASE_OFFICER = "case_officer", _("监督室工作人员")
+    OFFICE_HEAD = "office_head", _("监督室负责人")
+    LEADER = "leader", _("分管(联系)领导")
+    TEAM_MEMBER = "team_member", _("调查组成员")
+    COMMITTEE_SECRETARY = "committee_secretary", _("常委会秘书")
+    ARCHIVIST = "archivist", _("组织部档案管理员")
+    CITY_OFFICER = "city_officer", _("市纪委监督室工作人员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇纪委工作人员")
+    SUBJECT = "subject", _("被追究责任者")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+#: 三员分立: the three administrator roles, none of whom reads case contents. The one
+#: definition (accounts.permissions.ADMIN_ROLES and User.ADMIN_ROLES are this set).
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+#: Their values, for the database constraint.
+ADMIN_ROLE_VALUES = tuple(sorted(str(role) for role in ADMIN_ROLES))
 
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        CASE_OFFICER = "case_officer", _("监督室工作人员")
-        OFFICE_HEAD = "office_head", _("监督室负责人")
-        LEADER = "leader", _("分管(联系)领导")
-        TEAM_MEMBER = "team_member", _("调查组成员")
-        COMMITTEE_SECRETARY = "committee_secretary", _("常委会秘书")
-        ARCHIVIST = "archivist", _("组织部档案管理员")
-        CITY_OFFICER = "city_officer", _("市纪委监督室工作人员")
-        TOWNSHIP_OFFICER = "township_officer", _("乡镇纪委工作人员")
-        SUBJECT = "subject", _("被追究责任者")
-        SYSTEM_ADMIN = "system_admin", _("系统管理员")
-        SECURITY_ADMIN = "security_admin", _("安全管理员")
-        AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    Role = Role
 
     class Kind(models.TextChoices):
         ADMINISTRATOR = "administrator", _("管理员账号")
@@ -70,7 +80,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
-    ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+    ADMIN_ROLES = ADMIN_ROLES
     BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 
     class Meta:
@@ -131,6 +141,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def organisation_model() -> type[models.Model]:
+    """people.Organisation, the model of ``User.organisation``. Accounts names it only by its
+    label: people is a layer above accounts (its pages check roles with accounts.permissions)."""
+    model = User._meta.get_field("organisation").related_model
+    assert isinstance(model, type)
+    return model
 
 
 class SecurityPolicy(models.Model):

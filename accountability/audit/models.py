@@ -27,6 +27,8 @@ GENESIS_HASH = "0" * 64
 LEGACY_FORMAT = 1
 KEYED_FORMAT = 2
 
+#: The actor's name recorded for an entry without a user (services, selectors).
+ANONYMOUS_ACTOR_NAME = "匿名"
 APPEND_ONLY_MESSAGE = "审计日志只能追加，不能修改或删除。"
 
 

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accountability.audit.models import AuditEntry
-from accountability.audit.services import ANONYMOUS_ACTOR_NAME
+from accountability.audit.models import ANONYMOUS_ACTOR_NAME, AuditEntry
 from accountability.audit.verify import (  # noqa: F401 (the verification's public names)
     CHAIN_EDITED,
     CHAIN_HEAD_MISMATCH,

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accountability.audit.keys import AuditKey, current_key
 from accountability.audit.models import (
+    ANONYMOUS_ACTOR_NAME,
     GENESIS_HASH,
     KEYED_FORMAT,
     LEGACY_FORMAT,
@@ -30,7 +31,6 @@ from accountability.audit.models import (
 from accountability.audit.policy import TargetPolicy, policy_for
 from accountability.common.i18n import source_language
 
-ANONYMOUS_ACTOR_NAME = "匿名"
 HEAD_PK = 1
 CASE_TYPE = "cases.case"
 

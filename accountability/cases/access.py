@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from accountability.cases.models import Case, CaseParty, ConflictDeclaration, TeamMembership
 from accountability.cases.workflow import ADMIN_ROLES, Role
+from accountability.common import vocabulary
 from accountability.people.models import Organisation, Person
 
 COMMISSION_KINDS = frozenset(
@@ -43,9 +44,7 @@ COUNTY_READER_ROLES = frozenset(
 )
 
 # Art 5 responsible subjects who are leading cadres (领导干部) for Art 11's direct pursuit.
-LEADING_ROLES = frozenset(
-    {"分管领导", "派驻机构负责人", "巡察机构负责人", "部门负责人", "乡镇纪委书记"}
-)
+LEADING_ROLES = vocabulary.leading_roles()
 
 
 def commission_of(org: Organisation | None) -> Organisation | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accountability.cases.workflow import Action, State
+from accountability.common import vocabulary
 from accountability.common.models import TimestampedModel
 
 
@@ -211,11 +212,8 @@ class CaseParty(TimestampedModel):
         INDIVIDUAL = "个人责任", "个人责任"
         COLLECTIVE = "集体责任", "集体责任"
 
-    class Severity(models.TextChoices):
-        LIGHT = "较轻", "情节较轻"
-        SERIOUS = "较重", "情节较重"
-        GRAVE = "严重", "情节严重"
-        CRIMINAL = "涉嫌犯罪", "涉嫌犯罪"
+    #: Art 10's severities, one per tier, from the rulebook's tables (common.vocabulary).
+    Severity = vocabulary.choices_class("Severity", vocabulary.severity_choices())
 
     case = models.ForeignKey(
         Case,
@@ -247,7 +245,7 @@ class CaseParty(TimestampedModel):
     circumstance = models.PositiveSmallIntegerField(_("情形(第八条)"), null=True, blank=True)
     conditions = models.JSONField(_("第八条第(一)项具体情形"), default=list, blank=True)
     severity = models.CharField(
-        _("情节"), max_length=8, choices=Severity.choices, blank=True, default=""
+        _("情节"), max_length=8, choices=vocabulary.severity_choices, blank=True, default=""
     )
     violates_discipline = models.BooleanField(_("构成违纪"), default=False)
     lighter = models.JSONField(_("从轻减轻情节(第十四条)"), default=list, blank=True)

@@ -4,6 +4,9 @@ Views that can show the message next to a form catch DomainError themselves;
 anything that escapes a view ends here instead of as a 500. The message is
 shown as given (Chinese, naming the field and the rule). A value the database cannot take
 (an id beyond 64 bits, an overlong search pattern) is the request's fault too: a 400.
+
+A refusal (PermissionDenied) is sent as the signal ``access_denied`` before its page is
+rendered; the audit app, a layer above common, records it (accountability.audit.apps).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.db import DataError, OperationalError
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from accountability.common.errors import DomainError, PermissionDenied
 
 logger = logging.getLogger(__name__)
+
+#: Sent with ``request`` and ``detail`` (the refusal's message) when a PermissionDenied escapes
+#: a view; accountability.audit records it as ``access_denied``.
+access_denied = Signal()
 
 MSG_INPUT_OUT_OF_RANGE = _("请求中的数值或查询条件超出系统可处理的范围，请检查后重试。")
 #: What the databases say of a value they cannot take (the input's fault, not the server's):
@@ -39,16 +47,7 @@ def input_out_of_range(exception: BaseException) -> bool:
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
     if isinstance(error, PermissionDenied):
-        from accountability.audit.services import audit_log
-
-        audit_log(
-            actor=getattr(request, "user", None),
-            action="access_denied",
-            target=("url", "", request.path[:200]),
-            request=request,
-            outcome="denied",
-            detail=error.message,
-        )
+        access_denied.send(sender=DomainErrorMiddleware, request=request, detail=error.message)
     accept = request.headers.get("Accept", "")
     if "application/json" in accept and "text/html" not in accept:
         return JsonResponse(error.as_dict(), status=error.status)

@@ -34,6 +34,7 @@ from accountability.cases.models import (
     Rectification,
     TeamMembership,
 )
+from accountability.common import vocabulary
 from accountability.common.errors import DomainError
 from accountability.documents.constants import default_organ, number_prefix
 from accountability.documents.formatting import (
@@ -61,7 +62,7 @@ MSG_NEEDS_REVIEWED_APPEAL = "该申诉尚未复查，不能生成申诉复查决
 MSG_NO_CRIMINAL = "本案没有情节认定为“涉嫌犯罪”的被调查人，不需要移送函。"
 MSG_CRIMINAL_NOT_DECIDED = "涉嫌犯罪的被调查人（{names}）尚未作出决定，不能生成移送函。"
 
-CRIMINAL = CaseParty.Severity.CRIMINAL.value
+CRIMINAL = vocabulary.referral_severity()
 
 _APPEAL_REF = "第十六条"
 _RESTRICTION_REF = "第十七条"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accountability.common import vocabulary
 from accountability.common.models import TimestampedModel
 
 
@@ -52,16 +53,9 @@ class Organisation(TimestampedModel):
 class Person(TimestampedModel):
     """A cadre or staff member in scope of the measures (Art 2)."""
 
-    class Role(models.TextChoices):
-        """Art 5 responsible subjects, in the regulation's words (untranslated: legal terms)."""
-
-        LEADER = "分管领导", "分管(联系)领导"
-        DISPATCHED_HEAD = "派驻机构负责人", "派驻机构负责人"
-        INSPECTION_HEAD = "巡察机构负责人", "巡察机构负责人"
-        DEPARTMENT_HEAD = "部门负责人", "机关各室(部、中心)负责人"
-        TOWNSHIP_SECRETARY = "乡镇纪委书记", "乡镇(街道)纪委书记"
-        DIRECT = "直接负责人", "直接负责人"
-        HANDLER = "具体承办人", "具体承办人"
+    #: Art 5 responsible subjects, in the regulation's words (untranslated: legal terms), from
+    #: the rulebook's tables (accountability.common.vocabulary).
+    Role = vocabulary.choices_class("Role", vocabulary.role_choices())
 
     class Gender(models.TextChoices):
         MALE = "男", _("男")
@@ -74,7 +68,9 @@ class Person(TimestampedModel):
     )
     post = models.CharField(_("职务"), max_length=64, blank=True)
     rank = models.CharField(_("职级"), max_length=32, blank=True)
-    role = models.CharField(_("责任主体类别(第五条)"), max_length=16, choices=Role.choices)
+    role = models.CharField(
+        _("责任主体类别(第五条)"), max_length=16, choices=vocabulary.role_choices
+    )
     managed_by = models.ForeignKey(
         Organisation,
         verbose_name=_("干部管理机关(第十一条)"),

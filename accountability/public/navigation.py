@@ -1,4 +1,4 @@
-"""The staff navigation's entry for the reports from the public (common/context_processors)."""
+"""The staff navigation's entry for the reports from the public (config/navigation.py)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,4 @@
-"""The statistics entry of the navigation (common.context_processors.NAV): label and roles."""
+"""The statistics entry of the navigation (config.navigation.NAV): label and roles."""
 
 from django.utils.translation import gettext_lazy as _
 

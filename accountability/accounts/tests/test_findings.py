@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from accountability.accounts.models import User
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 CHOSEN_PASSWORD = "Chosen#2026x"
 

@@ -38,7 +38,7 @@ from accountability.accounts.testing import (
     totp_for_key,
 )
 from accountability.audit.models import AuditEntry
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 LOGIN = reverse("accounts:login")
 SECOND_FACTOR = reverse("accounts:second_factor")

@@ -13,7 +13,7 @@ from accountability.accounts.permissions import (
     role_required,
 )
 from accountability.audit.models import AuditEntry
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 Role = User.Role
 

@@ -13,7 +13,7 @@ from accountability.accounts.policy import Policy, security_policy
 from accountability.accounts.validators import PASSWORD_REUSED, PASSWORD_TOO_SIMPLE
 from accountability.audit.models import AuditEntry
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 GOOD_PASSWORD = "Start#2026x"
 

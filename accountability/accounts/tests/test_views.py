@@ -14,7 +14,7 @@ from accountability.accounts.permissions import FORBIDDEN_MESSAGE
 from accountability.accounts.policy import Policy
 from accountability.accounts.validators import PASSWORD_REUSED, PASSWORD_TOO_SHORT
 from accountability.audit.models import AuditEntry
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 NEW_PASSWORD = "Changed#2026"
 

@@ -17,7 +17,7 @@ from accountability.assessment import services as holiday_services
 from accountability.assessment.holidays import parse_schedule_text, schedule_from_days
 from accountability.cases.tests.factories import Flow
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 # Test data, not the official 2027 schedule: 1 January (Friday) and 4 January (Monday) off.
 SCHEDULE_2027 = "2027-01-01 元旦 休\n2027-01-04 元旦 休\n"

@@ -21,7 +21,7 @@ from accountability.assessment.holidays import parse_schedule_text, schedule_fro
 from accountability.assessment.models import HolidayScheduleStamp
 from accountability.cases.tests.factories import Flow
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 SCHEDULE_2027 = "2027-01-01 元旦 休\n2027-01-04 元旦 休\n"
 

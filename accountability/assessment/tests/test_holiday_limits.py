@@ -13,7 +13,7 @@ from django.urls import reverse
 from accountability.assessment import holidays as h
 from accountability.assessment.holidays import ScheduleTextError, parse_schedule_text
 from accountability.assessment.models import HolidayYear
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 
 def errors(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from accountability.assessment.holidays import (
 from accountability.assessment.models import HolidayDay, HolidayYear
 from accountability.audit.models import AuditEntry
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 NOTICE_2027 = """\
 # 国务院办公厅关于2027年部分节假日安排的通知(示例)

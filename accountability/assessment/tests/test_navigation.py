@@ -1,4 +1,4 @@
-"""The base template's navigation (accountability.common.context_processors): by role."""
+"""The base template's navigation (config.navigation): by role."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from accountability.cases.workflow import CLUE_REGISTER_ROLES
-from accountability.common.context_processors import (
+from accountability.demo.testing import PersonasMixin
+from config.navigation import (
     ADMIN_ROLES,
     NAV,
     navigation_for,
 )
-from accountability.common.testing import PersonasMixin
 
 
 def keys(user, path="/") -> list[str]:
@@ -82,7 +82,7 @@ class NavigationTests(PersonasMixin, TestCase):
 
     def test_request_context_processor_runs_on_a_bare_request(self):
         """The context processor copes with a request that has no user (e.g. an error page)."""
-        from accountability.common.context_processors import navigation
+        from config.navigation import navigation
 
         context = navigation(RequestFactory().get("/"))
         self.assertEqual(context["nav_role"], "anonymous")

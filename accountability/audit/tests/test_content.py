@@ -13,7 +13,7 @@ from accountability.audit.models import AuditEntry
 from accountability.cases import services
 from accountability.cases.tests.factories import Flow, committee
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 FACTS = "朱磊于二〇二五年三月违规泄露案情线索"
 REJECTION = "线索内容不具体且无可查性，不予受理"

@@ -1,4 +1,4 @@
-"""Rows and walks for the case tests, on the named personas (accountability.common.testing).
+"""Rows and walks for the case tests, on the named personas (accountability.demo.testing).
 
 ``Flow`` takes a case from clue to any later state through the real services, with dates in
 the past so that appeal periods can have run out: every step is the one a user would take.

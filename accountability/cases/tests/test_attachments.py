@@ -27,9 +27,9 @@ from accountability.cases.models import Attachment, Evidence
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError
-from accountability.common.testing import PersonasTestCase
 from accountability.common.tests import hostile_files as hf
 from accountability.common.uploads import LimitedUploadHandler, RefusedUpload
+from accountability.demo.testing import PersonasTestCase
 
 EXE_AS_PDF = (
     "不能上传此类文件：文件内容为Windows 可执行程序(exe/dll)"

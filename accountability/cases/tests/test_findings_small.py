@@ -13,7 +13,7 @@ from accountability.cases.models import Case
 from accountability.cases.tests.factories import Flow, ago, committee
 from accountability.cases.workflow import State
 from accountability.common.forms import MSG_CHOICE_MISSING, MSG_DATE_TOO_EARLY, MSG_DATE_TOO_LATE
-from accountability.common.testing import PersonasMixin, persona_password_hash
+from accountability.demo.testing import PersonasMixin, persona_password_hash
 
 HUGE = "99999999999999999999"
 

@@ -25,7 +25,7 @@ from accountability.cases import services
 from accountability.cases.models import Appeal, Rectification
 from accountability.cases.tests.factories import Flow, ago, committee
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 ROLES = (
     "anonymous",

@@ -8,7 +8,7 @@ from accountability.cases import selectors, services
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import Action, State
 from accountability.common.errors import NotFound, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 # Which of the four cases each role lists and opens (the table of issue 3).
 #   fresh:    a county clue just registered

@@ -17,7 +17,7 @@ from accountability.cases.models import (
 from accountability.cases.tests.factories import Flow, ago, committee
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 
 class MeetingTests(PersonasTestCase):

@@ -17,7 +17,7 @@ from accountability.cases.models import (
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 
 def appeal(decision, actor, **kwargs):

@@ -10,7 +10,7 @@ from accountability.cases.models import Case, TransitionLog
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import Action, State
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 
 class ClueRegisterTests(PersonasTestCase):

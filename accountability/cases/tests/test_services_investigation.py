@@ -20,7 +20,7 @@ from accountability.cases.models import (
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 
 class TeamRecusalTests(PersonasTestCase):

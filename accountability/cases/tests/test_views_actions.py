@@ -35,7 +35,7 @@ from accountability.cases.models import (
 )
 from accountability.cases.tests.factories import Flow, ago, committee, today
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.documents import selectors as document_selectors
 from accountability.documents import services as document_services
 from accountability.documents.models import DocumentNumberSequence, IssuedDocument

@@ -17,7 +17,7 @@ from accountability.cases import views as case_views
 from accountability.cases.models import Case
 from accountability.cases.tests.factories import Flow, ago, committee, today
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.documents import services as document_services
 from accountability.documents.pdf import pdf_available
 

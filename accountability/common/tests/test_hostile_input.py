@@ -33,8 +33,8 @@ from django.urls import Resolver404, resolve
 from accountability.audit.selectors import audit_chain_verify
 from accountability.cases.tests.factories import Flow, committee
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
 from accountability.common.tests import hostile_files as hf
+from accountability.demo.testing import PersonasMixin
 from accountability.jobs.testing import clear_queue, run_jobs
 
 #: Pages a crawl never opens: they log out, switch language, or make files (LibreOffice).

@@ -35,7 +35,7 @@ from accountability.cases.models import CaseParty, ConflictDeclaration, TeamMemb
 from accountability.cases.tests.factories import Flow, ago, committee
 from accountability.cases.workflow import State
 from accountability.common.i18n import join_list, label_separator, source_language
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.documents import context as document_context
 from accountability.documents import selectors as document_selectors
 from accountability.documents import services as document_services

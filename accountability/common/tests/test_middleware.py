@@ -8,7 +8,7 @@ from accountability.audit.models import AuditEntry
 from accountability.audit.services import seal_value
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 from accountability.common.middleware import DomainErrorMiddleware
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 MESSAGE = "日期不能晚于今天。"
 

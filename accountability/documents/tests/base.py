@@ -14,7 +14,7 @@ from accountability.cases import services as case_services
 from accountability.cases.models import Delivery
 from accountability.cases.tests.factories import Flow, ago
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.documents import office_templates, services
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import TemplateUpload

@@ -12,7 +12,7 @@ from django.test import TransactionTestCase, override_settings
 
 from accountability.cases.tests.factories import Flow
 from accountability.cases.workflow import State
-from accountability.common.testing import make_personas
+from accountability.demo.testing import make_personas
 from accountability.documents import render, services
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import DocumentPdf

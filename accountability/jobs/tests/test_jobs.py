@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.jobs import runner, services
 from accountability.jobs.models import Job
 from accountability.jobs.testing import clear_queue, queued_count, run_jobs

@@ -24,7 +24,7 @@ from accountability.cases import services as case_services
 from accountability.cases.crypto import decrypt_text
 from accountability.cases.models import Attachment, Case
 from accountability.cases.tests.factories import Flow
-from accountability.common.testing import make_personas
+from accountability.demo.testing import make_personas
 from accountability.documents import services as document_services
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import IssuedDocument

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accountability.audit.selectors import audit_chain_verify
 from accountability.cases.crypto import decrypt_text
 from accountability.cases.models import Case
-from accountability.common.testing import make_personas
+from accountability.demo.testing import make_personas
 from accountability.operations.testing import LiveServer, database_url, login_session
 
 CLUES = 10

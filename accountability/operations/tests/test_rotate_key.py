@@ -16,8 +16,8 @@ from accountability.audit.selectors import audit_chain_verify
 from accountability.cases.models import Case
 from accountability.cases.tests.factories import Flow
 from accountability.common import crypto
-from accountability.common.testing import PersonasMixin
 from accountability.common.tests.test_crypto import K2025, K2026, SINGLE, old_format
+from accountability.demo.testing import PersonasMixin
 from accountability.operations import keys
 
 OLD = {"FIELD_KEYS": {"2025b": K2025}, "FIELD_KEY_ID": "2025b", "CASES_FIELD_KEY": SINGLE}

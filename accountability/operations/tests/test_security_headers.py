@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accountability.cases.tests.factories import Flow
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 POLICY = (
     "default-src 'self'",

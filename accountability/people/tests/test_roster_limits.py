@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.audit.selectors import audit_chain_verify
-from accountability.common.testing import PersonasMixin
 from accountability.common.tests import hostile_files as hf
+from accountability.demo.testing import PersonasMixin
 from accountability.jobs.models import Job
 from accountability.jobs.testing import clear_queue, run_jobs
 from accountability.people import roster

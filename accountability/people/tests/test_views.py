@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.jobs.testing import clear_queue, run_jobs
 from accountability.people.models import Person
 from accountability.people.roster import REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import TestCase, override_settings
 
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 
 PUBLIC = "jubao.example"
 STAFF = "zjw.example"

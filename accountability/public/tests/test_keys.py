@@ -17,7 +17,7 @@ NEW = {"FIELD_KEYS": {"2025b": K2025, "2026a": K2026}, "FIELD_KEY_ID": "2026a"}
 
 class RotateReporterKeyTests(TestCase):
     def test_the_reporters_identity_moves_to_the_current_key(self):
-        from accountability.common.testing import make_personas
+        from accountability.demo.testing import make_personas
 
         make_personas()
         with override_settings(**OLD):

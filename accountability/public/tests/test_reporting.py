@@ -18,7 +18,7 @@ from accountability.audit.models import AuditEntry
 from accountability.audit.selectors import audit_chain_verify
 from accountability.cases import services as case_services
 from accountability.cases.models import Case
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.public import codes, forms, services, views
 from accountability.public.models import PublicReport, ReportFile, ReportMessage
 from accountability.public.testing import (

@@ -15,7 +15,7 @@ from accountability.audit.models import AuditEntry
 from accountability.cases.crypto import decrypt_text
 from accountability.cases.models import Case
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.public import evidence, selectors, services
 from accountability.public.models import ReportMessage
 from accountability.public.testing import make_report

@@ -12,7 +12,7 @@ from typing import Any
 from django.test import TestCase
 
 from accountability.common.errors import DomainError
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.reports import selectors
 from accountability.reports.selectors import Period
 from accountability.reports.tests import dataset

@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from accountability.cases.tests.factories import Flow, ago, committee, today
 from accountability.cases.workflow import State
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.reports import selectors
 from accountability.reports.selectors import Period
 

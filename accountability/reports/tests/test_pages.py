@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.reports.tests import dataset
 
 STATIC = Path(settings.BASE_DIR) / "static" / "reports"

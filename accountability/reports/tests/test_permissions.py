@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.cases import access
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.reports import selectors
 from accountability.reports.permissions import STATISTICS_VIEWERS
 
@@ -135,7 +135,7 @@ class WhoMaySeeTests(PersonasMixin, TestCase):
         self.assertEqual(response.status_code, 400)
 
     def test_navigation_shows_the_entry_to_those_who_may_open_it(self):
-        from accountability.common.context_processors import navigation_for
+        from config.navigation import navigation_for
 
         for name, (sees, _, _) in WHO_SEES_WHAT.items():
             with self.subTest(user=name):

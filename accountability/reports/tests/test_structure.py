@@ -10,7 +10,7 @@ from pathlib import Path
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils.connection import ConnectionDoesNotExist
 
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.reports import selectors
 
 APP = Path(selectors.__file__).resolve().parent

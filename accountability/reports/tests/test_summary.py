@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.cases.models import Outcome
-from accountability.common.testing import PersonasMixin
+from accountability.demo.testing import PersonasMixin
 from accountability.jobs.models import Job
 from accountability.jobs.testing import clear_queue, run_jobs
 from accountability.reports import selectors, services
@@ -211,7 +211,7 @@ class OutsideATransactionTests(TransactionTestCase):
     reads one REPEATABLE READ snapshot)."""
 
     def test_the_refresh_commits_its_tables(self):
-        from accountability.common.testing import make_personas
+        from accountability.demo.testing import make_personas
 
         dataset.build(make_personas())
         record = services.statistics_refresh()

@@ -4,10 +4,9 @@ administrator account, made only here by the operator (三员分立: never throu
 from django.core.management.base import BaseCommand, CommandError
 
 from accountability.accounts.management.activation import print_activation
-from accountability.accounts.models import User
+from accountability.accounts.models import User, organisation_model
 from accountability.accounts.services import administrator_create
 from accountability.common.errors import DomainError
-from accountability.people.models import Organisation
 
 CREATED = "已建立管理员账号 {username}（{role}，{full_name}）。"
 UNKNOWN_ORGANISATION = "单位代码“{code}”不存在。"
@@ -33,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation = None
         if options["organisation"]:
-            organisation = Organisation.objects.filter(code=options["organisation"]).first()
+            organisation = organisation_model().objects.filter(code=options["organisation"]).first()
             if organisation is None:
                 raise CommandError(UNKNOWN_ORGANISATION.format(code=options["organisation"]))
         try:

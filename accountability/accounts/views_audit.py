@@ -1,4 +1,8 @@
-"""The audit log page and its CSV export (the audit administrator only; both audited)."""
+"""The audit log page and its CSV export (the audit administrator only; both audited).
+
+The pages of the audit app, kept with the other administrators' pages: they need the
+role checks of accounts, which itself writes to the audit trail (docs/architecture.md, "Layers").
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from django.test import Client
 
 from accountability.accounts.models import User
-from accountability.common.testing import PERSONA_PASSWORD, PersonasTestCase
+from accountability.demo.testing import PERSONA_PASSWORD, PersonasTestCase
 from accountability.people.models import Organisation, Person
 
 

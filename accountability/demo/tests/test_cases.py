@@ -7,10 +7,10 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from accountability.cases import selectors
-from accountability.cases.demo import seed_cases
 from accountability.cases.models import Appeal, Case, DecisionVersion, Hearing, Rectification
 from accountability.cases.workflow import State
-from accountability.common.demo import seed_registry
+from accountability.demo.cases import seed_cases
+from accountability.demo.registry import seed_registry
 
 
 # The demo accounts' passwords are hashed quickly here: this test is about the cases.

@@ -5,7 +5,7 @@ from django.urls import reverse
 from accountability.accounts.permissions import FORBIDDEN_MESSAGE
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 
 
 class AuditLogPageTests(PersonasTestCase):

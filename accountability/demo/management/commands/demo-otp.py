@@ -4,7 +4,7 @@ the demo without a phone. Refused unless DEBUG is on, and for any account outsid
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability.common.demo import demo_totp_code
+from accountability.demo.registry import demo_totp_code
 
 REFUSED_WITHOUT_DEBUG = "DJANGO_DEBUG 为 false：demo-otp 只用于演示环境，正式环境不能显示动态口令。"
 NOT_A_DEMO_ACCOUNT = "“{username}”不是演示账号，或没有演示用的动态口令。"

@@ -13,11 +13,11 @@ import pytest
 from django.test import override_settings
 from docx import Document
 
-from accountability.cases.demo import seed_cases
 from accountability.cases.models import Decision
-from accountability.common.demo import seed_registry
+from accountability.demo.cases import seed_cases
+from accountability.demo.documents import seed_documents
+from accountability.demo.registry import seed_registry
 from accountability.documents import pdf
-from accountability.documents.demo import seed_documents
 from accountability.documents.formatting import cn_date
 from accountability.documents.kinds import DocumentKind
 from accountability.documents.models import DocumentPdf, IssuedDocument

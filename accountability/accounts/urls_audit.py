@@ -1,6 +1,8 @@
+"""The audit log's pages (namespace "audit", served under /audit/; views in views_audit)."""
+
 from django.urls import path
 
-from accountability.audit import views
+from accountability.accounts import views_audit as views
 
 app_name = "audit"
 urlpatterns = [

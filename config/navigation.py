@@ -1,5 +1,9 @@
 """Context shared by every page: the navigation, the user's role and the organ's name.
 
+It composes every app's entries (the roles of accounts, cases, public and reports), so it
+sits above all of them, with the URLs (config/urls.py), not in common (docs/architecture.md,
+"Layers").
+
 The navigation is one table (``NAV``). An entry lists the URL names it may
 point to, first match wins, so that pages which do not exist yet simply do not
 show; and the roles that see it. The three administrator roles (三员分立) see
@@ -18,16 +22,17 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import Role
+from accountability.accounts.permissions import ADMIN_ROLES
 from accountability.cases.workflow import CLUE_REGISTER_ROLES
 from accountability.public import navigation as public_navigation
 from accountability.reports import navigation as reports_navigation
 
 ANONYMOUS = "anonymous"
 
-SYSTEM_ADMIN = "system_admin"
-SECURITY_ADMIN = "security_admin"
-AUDIT_ADMIN = "audit_admin"
-ADMIN_ROLES = frozenset({SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN})
+SYSTEM_ADMIN = str(Role.SYSTEM_ADMIN)
+SECURITY_ADMIN = str(Role.SECURITY_ADMIN)
+AUDIT_ADMIN = str(Role.AUDIT_ADMIN)
 
 # Roles that work on cases (everyone except the subject and the administrators).
 CASE_WORKERS = frozenset(

@@ -3,7 +3,7 @@
 Idempotent: a case whose summary already exists is left alone, so running it again adds only
 what is missing. Every case is made through the services (so it has its log, audit entries and
 stored assessments), with dates relative to today. Run after the registry demo
-(accountability.common.demo.seed_registry), whose people and accounts it uses.
+(accountability.demo.registry.seed_registry), whose people and accounts it uses.
 
 The cases, by state: two clues (one with a confidential informant), a rejected clue, an
 accepted clue, an investigation under way, a report awaiting the committee, a decision awaiting

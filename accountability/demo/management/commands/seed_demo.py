@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability.common.demo import seed_registry
+from accountability.demo.cases import seed_cases
+from accountability.demo.documents import seed_documents
+from accountability.demo.registry import seed_registry
 
 DEMO_URL = "http://127.0.0.1:8000"
 DEMO_OTP_HINT = (
@@ -33,8 +35,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError(REFUSED_WITHOUT_DEBUG)
         logins = seed_registry()
-        self._seed_optional("accountability.cases.demo", "seed_cases", "演示案件")
-        self._seed_optional("accountability.documents.demo", "seed_documents", "演示文书")
+        for line in (seed_cases(), seed_documents()):
+            if line:
+                self.stdout.write(line)
 
         self.stdout.write("")
         self.stdout.write(f"责任追究管理系统: {DEMO_URL}")
@@ -54,19 +57,3 @@ class Command(BaseCommand):
         if any(login.second_factor for login in logins):
             self.stdout.write(DEMO_OTP_HINT)
             self.stdout.write("")
-
-    def _seed_optional(self, module_name: str, function_name: str, label: str) -> None:
-        import importlib
-
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            return
-        seed = getattr(module, function_name, None)
-        if seed is None:
-            return
-        result = seed()
-        if isinstance(result, str) and result:
-            self.stdout.write(result)
-        elif result is not None:
-            self.stdout.write(f"{label}: {result}")
