@@ -46,6 +46,7 @@ Decisions taken here:
 
 from __future__ import annotations
 
+from accountability.cases.services import _step
 from accountability.cases.services._common import (
     DEFAULT_ATTACHMENT_MAX_MB,
     LEADING_ROLES,
@@ -178,6 +179,9 @@ from accountability.cases.services.investigation import (
     team_form,
     team_member_add,
 )
+
+# Every guard and completion the workflow table names has its check (registered above).
+_step.check_table()
 
 __all__ = [
     "DEFAULT_ATTACHMENT_MAX_MB",

@@ -1,14 +1,17 @@
-"""Art 10 责令限期整改 and 办结 (closing the case)."""
+"""第十条 责令限期整改 (its completion) and 办结 (closing the case once Art 13 and 16 are done)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import User
+from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Appeal,
     Case,
@@ -17,8 +20,8 @@ from accountability.cases.models import (
     Rectification,
 )
 from accountability.cases.services._common import _day, _text, _today
-from accountability.cases.services._step import _authorise, _finish, _lock, _lock_decision, _sync
-from accountability.cases.workflow import Action
+from accountability.cases.services._step import guard, lock_decision, step
+from accountability.cases.workflow import Action, Guard
 from accountability.common.errors import DomainError
 
 MSG_RECTIFICATION_CLOSED = _("该整改事项已{status}，不能再次记录。")
@@ -34,66 +37,58 @@ MSG_CLOSE_RECTIFICATION = _("{name}的责令限期整改尚未完成（整改期
 def rectification_complete(
     *,
     rectification: Rectification,
-    actor: Any,
+    actor: User,
     completed_on: date,
     evidence: str,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Rectification:
     """Record that a rectification was completed, with the evidence of it."""
-    case, decision = _lock_decision(rectification.decision)
-    transition = _authorise(case, actor, Action.RECTIFICATION_COMPLETE)
-    row = Rectification.objects.select_for_update().get(pk=rectification.pk)
-    if not row.is_open:
-        status = MSG_RECTIFICATION_DONE if row.completed_on else MSG_RECTIFICATION_CANCELLED
-        raise DomainError(
-            MSG_RECTIFICATION_CLOSED.format(status=status),
-            field="rectification",
-            code="closed",
+    with step(
+        rectification.decision.party.case, actor, Action.RECTIFICATION_COMPLETE, request=request
+    ) as s:
+        decision = lock_decision(rectification.decision)
+        row = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        if not row.is_open:
+            status = MSG_RECTIFICATION_DONE if row.completed_on else MSG_RECTIFICATION_CANCELLED
+            raise DomainError(
+                MSG_RECTIFICATION_CLOSED.format(status=status),
+                field="rectification",
+                code="closed",
+            )
+        evidence = _text(evidence, field="evidence", label=gettext("整改情况及佐证"))
+        completed_on = _day(
+            completed_on,
+            field="completed_on",
+            label=gettext("完成日期"),
+            not_before=decision.decided_on,
+            not_before_label=gettext("决定日期"),
         )
-    evidence = _text(evidence, field="evidence", label=gettext("整改情况及佐证"))
-    completed_on = _day(
-        completed_on,
-        field="completed_on",
-        label=gettext("完成日期"),
-        not_before=decision.decided_on,
-        not_before_label=gettext("决定日期"),
-    )
-    row.completed_on = completed_on
-    row.evidence = evidence
-    row.completed_by = actor
-    row.save(update_fields=["completed_on", "evidence", "completed_by"])
-    _finish(
-        case,
-        transition,
-        actor,
-        party=decision.party,
-        target=row,
-        audit_action="update",
-        reason=evidence,
-        changes={
-            "completed_on": completed_on,
-            "deadline": row.deadline,
-            "overdue": completed_on > row.deadline,
-        },
-        request=request,
-    )
-    _sync(rectification.decision.party.case, case)
+        row.completed_on = completed_on
+        row.evidence = evidence
+        row.completed_by = actor
+        row.save(update_fields=["completed_on", "evidence", "completed_by"])
+        s.record(
+            party=decision.party,
+            target=row,
+            audit_action="update",
+            reason=evidence,
+            changes={
+                "completed_on": completed_on,
+                "deadline": row.deadline,
+                "overdue": completed_on > row.deadline,
+            },
+        )
     rectification.refresh_from_db()
     return row
 
 
-@transaction.atomic
-def case_close(*, case: Case, actor: Any, reason: str = "", request: Any = None) -> Case:
-    """办结: every decision final (生效) or revoked, archived and filed, rectifications done."""
+@guard(Guard.DECISIONS_FINAL)
+def _decisions_final(case: Case, transition: wf.Transition) -> None:
+    """Every decision final (生效) or revoked: no appeal pending, the appeal period over."""
     from accountability.cases.selectors import decision_is_final
 
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.CASE_CLOSE)
     today = _today()
-    decisions = Decision.objects.filter(party__case=locked).select_related(
-        "party__person", "current_version"
-    )
-    for decision in decisions:
+    for decision in _decisions(case):
         name = decision.party.person.name
         if decision.outcome == Outcome.REVOKED:
             continue
@@ -113,23 +108,39 @@ def case_close(*, case: Case, actor: Any, reason: str = "", request: Any = None)
                 field="state",
                 code="not_final",
             )
+
+
+@guard(Guard.RECTIFICATIONS_DONE)
+def _rectifications_done(case: Case, transition: wf.Transition) -> None:
+    """Every rectification ordered (责令限期整改) completed, unless cancelled on review."""
+    for decision in _decisions(case):
+        if decision.outcome == Outcome.REVOKED:
+            continue
         open_row = decision.rectifications.filter(
             completed_on__isnull=True, cancelled_on__isnull=True
         ).first()
         if open_row is not None:
             raise DomainError(
-                MSG_CLOSE_RECTIFICATION.format(name=name, deadline=open_row.deadline.isoformat()),
+                MSG_CLOSE_RECTIFICATION.format(
+                    name=decision.party.person.name, deadline=open_row.deadline.isoformat()
+                ),
                 field="state",
                 code="rectification_open",
             )
-    locked.closed_on = today
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason=(reason or "").strip(),
-        case_fields=["closed_on"],
-        request=request,
+
+
+def _decisions(case: Case) -> QuerySet[Decision]:
+    return Decision.objects.filter(party__case=case).select_related(
+        "party__person", "current_version"
     )
-    _sync(case, locked)
-    return locked
+
+
+@transaction.atomic
+def case_close(
+    *, case: Case, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Case:
+    """办结: every decision final (生效) or revoked, archived and filed, rectifications done."""
+    with step(case, actor, Action.CASE_CLOSE, request=request) as s:
+        s.case.closed_on = _today()
+        s.record(reason=(reason or "").strip(), case_fields=["closed_on"])
+    return s.case

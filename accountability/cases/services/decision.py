@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import User
 from accountability.cases import facts as case_facts
 from accountability.cases.models import (
     Case,
@@ -35,7 +36,7 @@ from accountability.cases.services._common import (
     _validate_measures,
     recusal_reason,
 )
-from accountability.cases.services._step import _authorise, _finish, _lock, _sync
+from accountability.cases.services._step import step
 from accountability.cases.workflow import Action
 from accountability.common.errors import DomainError
 from accountability.common.i18n import source_language
@@ -120,7 +121,7 @@ def _quorum_error(n: int, size: int, rule: str) -> DomainError:
 def meeting_record(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     held_on: date,
     members_present: Sequence[Person],
     votes_for: int,
@@ -128,7 +129,7 @@ def meeting_record(
     votes_abstain: int = 0,
     members_recused: Sequence[Person] = (),
     minutes: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CommitteeMeeting:
     """The standing committee's meeting on the report (13(3)).
 
@@ -137,93 +138,87 @@ def meeting_record(
     the recused. The quorum (setting CASES_QUORUM_RULE, default more than half of the
     CASES_COMMITTEE_SIZE members) counts the members who vote; a meeting without it is refused.
     """
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.MEETING_RECORD)
-    report = locked.reports.order_by("-number").first()
-    reported_on = report.submitted_on if report else None
-    held_on = _day(
-        held_on,
-        field="held_on",
-        label=gettext("会议日期"),
-        not_before=reported_on,
-        not_before_label=gettext("调查报告提交日期"),
-    )
-    present = list({p.pk: p for p in members_present}.values())
-    if not present:
-        raise DomainError(MSG_MEMBERS_PRESENT, field="members_present", code="required")
-    size = committee_size()
-    rule = quorum_rule()
-    if len(present) > size:
-        raise DomainError(
-            MSG_TOO_MANY_PRESENT.format(n=len(present), size=size),
-            field="members_present",
-            code="too_many",
+    with step(case, actor, Action.MEETING_RECORD, request=request) as s:
+        report = s.case.reports.order_by("-number").first()
+        reported_on = report.submitted_on if report else None
+        held_on = _day(
+            held_on,
+            field="held_on",
+            label=gettext("会议日期"),
+            not_before=reported_on,
+            not_before_label=gettext("调查报告提交日期"),
         )
-    recused = list({p.pk: p for p in members_recused}.values())
-    recused_ids = {p.pk for p in recused}
-    for person in present:
-        if person.pk in recused_ids:
-            continue
-        if _is_party(locked, person=person):
+        present = list({p.pk: p for p in members_present}.values())
+        if not present:
+            raise DomainError(MSG_MEMBERS_PRESENT, field="members_present", code="required")
+        size = committee_size()
+        rule = quorum_rule()
+        if len(present) > size:
             raise DomainError(
-                MSG_VOTE_RECUSAL_PARTY.format(name=person.name),
-                field="members_recused",
-                code="recusal",
+                MSG_TOO_MANY_PRESENT.format(n=len(present), size=size),
+                field="members_present",
+                code="too_many",
             )
-        conflict = _conflict_of(locked, person=person)
-        if conflict is not None:
+        recused = list({p.pk: p for p in members_recused}.values())
+        recused_ids = {p.pk for p in recused}
+        for person in present:
+            if person.pk in recused_ids:
+                continue
+            if _is_party(s.case, person=person):
+                raise DomainError(
+                    MSG_VOTE_RECUSAL_PARTY.format(name=person.name),
+                    field="members_recused",
+                    code="recusal",
+                )
+            conflict = _conflict_of(s.case, person=person)
+            if conflict is not None:
+                raise DomainError(
+                    MSG_VOTE_RECUSAL_CONFLICT.format(
+                        name=person.name,
+                        kind=conflict.get_kind_display(),
+                        note=_conflict_note(conflict),
+                    ),
+                    field="members_recused",
+                    code="recusal",
+                )
+        voting = [p for p in present if p.pk not in recused_ids]
+        if len(voting) < quorum_required(size, rule):
+            raise _quorum_error(len(voting), size, rule)
+        votes = [int(votes_for), int(votes_against), int(votes_abstain)]
+        if min(votes) < 0 or sum(votes) != len(voting):
             raise DomainError(
-                MSG_VOTE_RECUSAL_CONFLICT.format(
-                    name=person.name,
-                    kind=conflict.get_kind_display(),
-                    note=_conflict_note(conflict),
-                ),
-                field="members_recused",
-                code="recusal",
+                MSG_VOTES_TOTAL.format(total=sum(votes), n=len(voting)),
+                field="votes_for",
+                code="votes",
             )
-    voting = [p for p in present if p.pk not in recused_ids]
-    if len(voting) < quorum_required(size, rule):
-        raise _quorum_error(len(voting), size, rule)
-    votes = [int(votes_for), int(votes_against), int(votes_abstain)]
-    if min(votes) < 0 or sum(votes) != len(voting):
-        raise DomainError(
-            MSG_VOTES_TOTAL.format(total=sum(votes), n=len(voting)),
-            field="votes_for",
-            code="votes",
+        meeting = CommitteeMeeting.objects.create(
+            case=s.case,
+            held_on=held_on,
+            committee_size=size,
+            quorum_rule=rule,
+            votes_for=votes[0],
+            votes_against=votes[1],
+            votes_abstain=votes[2],
+            minutes=(minutes or "").strip(),
+            recorded_by=actor,
         )
-    meeting = CommitteeMeeting.objects.create(
-        case=locked,
-        held_on=held_on,
-        committee_size=size,
-        quorum_rule=rule,
-        votes_for=votes[0],
-        votes_against=votes[1],
-        votes_abstain=votes[2],
-        minutes=(minutes or "").strip(),
-        recorded_by=actor,
-    )
-    meeting.members_present.set(present)
-    for person in recused:
-        with source_language():
-            recusal = recusal_reason(locked, person=person) or MSG_RECUSAL_SELF
-        MeetingRecusal.objects.create(meeting=meeting, person=person, reason=recusal)
-    _finish(
-        locked,
-        transition,
-        actor,
-        target=meeting,
-        audit_action="create",
-        changes={
-            "held_on": held_on,
-            "present": [p.name for p in present],
-            "recused": [p.name for p in recused],
-            "votes": votes,
-            "quorum_rule": rule,
-            "committee_size": size,
-        },
-        request=request,
-    )
-    _sync(case, locked)
+        meeting.members_present.set(present)
+        for person in recused:
+            with source_language():
+                recusal = recusal_reason(s.case, person=person) or MSG_RECUSAL_SELF
+            MeetingRecusal.objects.create(meeting=meeting, person=person, reason=recusal)
+        s.record(
+            target=meeting,
+            audit_action="create",
+            changes={
+                "held_on": held_on,
+                "present": [p.name for p in present],
+                "recused": [p.name for p in recused],
+                "votes": votes,
+                "quorum_rule": rule,
+                "committee_size": size,
+            },
+        )
     return meeting
 
 
@@ -232,13 +227,13 @@ def decision_record(
     *,
     party: CaseParty,
     meeting: CommitteeMeeting,
-    actor: Any,
+    actor: User,
     outcome: str,
     measures: Sequence[str] = (),
     reason: str = "",
     rectification_deadline: date | None = None,
     decided_on: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Decision:
     """The committee's decision for one person (追究 with measures, or 不予追究).
 
@@ -246,84 +241,76 @@ def decision_record(
     without quorum or whose vote failed. Stores the assessment it was made with (inputs,
     rulebook version, explanation) as version 1 of the decision.
     """
-    case = _lock(party.case)
-    transition = _authorise(case, actor, Action.DECISION_RECORD)
-    _party_of(case, party)
-    name = party.person.name
-    if meeting.case_id != case.pk:
-        raise DomainError(MSG_MEETING_OTHER_CASE, field="meeting", code="other_case")
-    voting = _voting_count(meeting)
-    if voting < quorum_required(meeting.committee_size, meeting.quorum_rule):
-        raise _quorum_error(voting, meeting.committee_size, meeting.quorum_rule)
-    if meeting.votes_for < votes_required(meeting.committee_size):
-        raise DomainError(
-            MSG_MOTION_FAILED.format(
-                votes=meeting.votes_for, required=votes_required(meeting.committee_size)
-            ),
-            field="meeting",
-            code="motion_failed",
+    with step(party.case, actor, Action.DECISION_RECORD, request=request) as s:
+        _party_of(s.case, party)
+        name = party.person.name
+        if meeting.case_id != s.case.pk:
+            raise DomainError(MSG_MEETING_OTHER_CASE, field="meeting", code="other_case")
+        voting = _voting_count(meeting)
+        if voting < quorum_required(meeting.committee_size, meeting.quorum_rule):
+            raise _quorum_error(voting, meeting.committee_size, meeting.quorum_rule)
+        if meeting.votes_for < votes_required(meeting.committee_size):
+            raise DomainError(
+                MSG_MOTION_FAILED.format(
+                    votes=meeting.votes_for, required=votes_required(meeting.committee_size)
+                ),
+                field="meeting",
+                code="motion_failed",
+            )
+        if Decision.objects.filter(party=party).exists():
+            raise DomainError(MSG_ALREADY_DECIDED.format(name=name), field="party", code="decided")
+        if not party.hearings.exists():
+            raise DomainError(MSG_NOT_HEARD.format(name=name), field="party", code="not_heard")
+        if outcome not in (Outcome.PURSUE, Outcome.NOT_PURSUE):
+            raise DomainError(MSG_OUTCOME, field="outcome", code="choice")
+        decided_on = _day(
+            decided_on or meeting.held_on,
+            field="decided_on",
+            label=gettext("决定日期"),
+            not_before=meeting.held_on,
+            not_before_label=gettext("会议日期"),
         )
-    if Decision.objects.filter(party=party).exists():
-        raise DomainError(MSG_ALREADY_DECIDED.format(name=name), field="party", code="decided")
-    if not party.hearings.exists():
-        raise DomainError(MSG_NOT_HEARD.format(name=name), field="party", code="not_heard")
-    if outcome not in (Outcome.PURSUE, Outcome.NOT_PURSUE):
-        raise DomainError(MSG_OUTCOME, field="outcome", code="choice")
-    decided_on = _day(
-        decided_on or meeting.held_on,
-        field="decided_on",
-        label=gettext("决定日期"),
-        not_before=meeting.held_on,
-        not_before_label=gettext("会议日期"),
-    )
-    pursue = outcome == Outcome.PURSUE
-    chosen = _validate_measures(name, measures, on=decided_on, pursue=pursue)
-    inputs = case_facts.party_inputs(party, decided_on=decided_on, imposed=chosen)
-    assessment = case_facts.assess(inputs, name=name)
-    reason = (reason or "").strip()
-    departs = _check_departure(
-        name, assessment, pursue=pursue, measures=chosen, reason=reason, field="reason"
-    )
-    deadline = _rectification_deadline(name, chosen, rectification_deadline, after=decided_on)
-    decision = Decision.objects.create(
-        party=party, meeting=meeting, decided_on=decided_on, recorded_by=actor
-    )
-    version = DecisionVersion.objects.create(
-        decision=decision,
-        number=1,
-        source=DecisionVersion.Source.COMMITTEE,
-        outcome=outcome,
-        measures=chosen,
-        reason=reason,
-        effective_on=decided_on,
-        inputs=inputs,
-        assessment=assessment,
-        rulebook_version=str(assessment.get("rulebook", "")),
-        departs=departs,
-        created_by=actor,
-    )
-    decision.current_version = version
-    decision.save(update_fields=["current_version"])
-    if deadline is not None:
-        Rectification.objects.create(decision=decision, deadline=deadline)
-    complete = not case.parties.filter(decision__isnull=True).exists()
-    _finish(
-        case,
-        transition,
-        actor,
-        party=party,
-        reason=reason,
-        complete=complete,
-        target=decision,
-        audit_action="create",
-        changes={
-            "outcome": outcome,
-            "measures": chosen,
-            "rulebook": version.rulebook_version,
-            "departs": departs,
-            "rectification_deadline": deadline,
-        },
-        request=request,
-    )
-    _sync(party.case, case)
+        pursue = outcome == Outcome.PURSUE
+        chosen = _validate_measures(name, measures, on=decided_on, pursue=pursue)
+        inputs = case_facts.party_inputs(party, decided_on=decided_on, imposed=chosen)
+        assessment = case_facts.assess(inputs, name=name)
+        reason = (reason or "").strip()
+        departs = _check_departure(
+            name, assessment, pursue=pursue, measures=chosen, reason=reason, field="reason"
+        )
+        deadline = _rectification_deadline(name, chosen, rectification_deadline, after=decided_on)
+        decision = Decision.objects.create(
+            party=party, meeting=meeting, decided_on=decided_on, recorded_by=actor
+        )
+        version = DecisionVersion.objects.create(
+            decision=decision,
+            number=1,
+            source=DecisionVersion.Source.COMMITTEE,
+            outcome=outcome,
+            measures=chosen,
+            reason=reason,
+            effective_on=decided_on,
+            inputs=inputs,
+            assessment=assessment,
+            rulebook_version=str(assessment.get("rulebook", "")),
+            departs=departs,
+            created_by=actor,
+        )
+        decision.current_version = version
+        decision.save(update_fields=["current_version"])
+        if deadline is not None:
+            Rectification.objects.create(decision=decision, deadline=deadline)
+        s.record(
+            party=party,
+            reason=reason,
+            target=decision,
+            audit_action="create",
+            changes={
+                "outcome": outcome,
+                "measures": chosen,
+                "rulebook": version.rulebook_version,
+                "departs": departs,
+                "rectification_deadline": deadline,
+            },
+        )
     return decision

@@ -1,15 +1,20 @@
-"""13(1) 线索受理, and Art 11 直接追究 (case_take_over)."""
+"""第十三条第(一)项 线索受理, and 第十一条 直接追究 (case_take_over).
+
+(一)线索受理。纪检监察干部监督室对问题线索进行登记,提出处理意见,按程序报批受理。
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import User
 from accountability.audit.services import audit_log
 from accountability.cases import access, files
 from accountability.cases import facts as case_facts
@@ -32,8 +37,8 @@ from accountability.cases.services._common import (
     _text,
     _today,
 )
-from accountability.cases.services._step import _authorise, _finish, _lock, _sync
-from accountability.cases.workflow import Action, Role
+from accountability.cases.services._step import guard, step
+from accountability.cases.workflow import Action, Guard, Role
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import join_list, source_language
 from accountability.people.models import Organisation, Person
@@ -58,6 +63,22 @@ MSG_TAKE_OVER_LEADING = _(
 )
 
 
+@guard(Guard.HAS_PARTY)
+def _has_party(case: Case, transition: wf.Transition) -> None:
+    if not case.parties.exists():
+        raise DomainError(
+            MSG_NO_PARTY.format(action=transition.label), field="parties", code="no_party"
+        )
+
+
+@guard(Guard.LEADING_CADRE)
+def _leading_cadre(case: Case, transition: wf.Transition) -> None:
+    """Art 11: the commission above pursues only a lower commission's leading cadres."""
+    roles = {p.role or p.person.role for p in case.parties.select_related("person")}
+    if not roles & LEADING_ROLES:
+        raise DomainError(MSG_TAKE_OVER_LEADING, field="parties", code="leading_cadre")
+
+
 def _next_number(year: int) -> str:
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
     sequence.last += 1
@@ -68,7 +89,7 @@ def _next_number(year: int) -> str:
 @transaction.atomic
 def clue_register(
     *,
-    actor: Any,
+    actor: User,
     source: str,
     summary: str,
     received_on: date,
@@ -77,9 +98,12 @@ def clue_register(
     informant_contact: str = "",
     persons: Iterable[Person] = (),
     handling_organ: Organisation | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """Register a clue (线索登记) for the actor's commission; the informant is stored encrypted."""
+    """Register a clue (线索登记) for the actor's commission; the informant is stored encrypted.
+
+    The one action without a state before it: it creates the case, so it is not a ``step``.
+    """
     if getattr(actor, "role", None) not in wf.CLUE_REGISTER_ROLES:
         raise PermissionDenied(MSG_REGISTER_ROLE, code="role_not_allowed")
     commission = access.user_commission(actor)
@@ -130,85 +154,58 @@ def clue_register(
         request=request,
     )
     for person in persons:
-        _party_add(
-            case, actor, person, responsibility_kind="", responsibility_scope="", request=request
-        )
+        party_add(case=case, actor=actor, person=person, responsibility_scope="", request=request)
     return case
-
-
-def _party_add(
-    case: Case,
-    actor: Any,
-    person: Person,
-    *,
-    responsibility_kind: str,
-    responsibility_scope: str,
-    request: Any,
-) -> CaseParty:
-    transition = _authorise(case, actor, Action.PARTY_ADD)
-    if case.parties.filter(person=person).exists():
-        raise DomainError(
-            MSG_PARTY_DUPLICATE.format(name=person.name), field="person", code="duplicate"
-        )
-    if person.managed_by_id not in access.subtree_ids(case.handling_organ):
-        raise DomainError(
-            MSG_PARTY_AUTHORITY.format(
-                name=person.name, organ=person.managed_by.name, handling=case.handling_organ.name
-            ),
-            field="person",
-            code="authority",
-        )
-    if responsibility_kind and responsibility_kind not in CaseParty.ResponsibilityKind.values:
-        raise DomainError(MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice")
-    scope = responsibility_scope or CaseParty.ResponsibilityScope.INDIVIDUAL
-    if scope not in CaseParty.ResponsibilityScope.values:
-        raise DomainError(MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice")
-    party = CaseParty.objects.create(
-        case=case,
-        person=person,
-        role=person.role,
-        responsibility_kind=responsibility_kind,
-        responsibility_scope=scope,
-    )
-    # A team member who turns out to be concerned by the case leaves the team (回避).
-    if person.account_id:
-        TeamMembership.objects.filter(case=case, user_id=person.account_id, left_on=None).update(
-            left_on=_today(), leave_reason="本案被调查人，回避"
-        )
-    _finish(
-        case,
-        transition,
-        actor,
-        party=party,
-        target=party,
-        audit_action="create",
-        changes={"person": person.name, "role": person.role},
-        request=request,
-    )
-    return party
 
 
 @transaction.atomic
 def party_add(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     person: Person,
     responsibility_kind: str = "",
     responsibility_scope: str = CaseParty.ResponsibilityScope.INDIVIDUAL,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CaseParty:
     """Add a person concerned (被调查人); they must be within the handling organ's authority."""
-    locked = _lock(case)
-    party = _party_add(
-        locked,
-        actor,
-        person,
-        responsibility_kind=responsibility_kind,
-        responsibility_scope=responsibility_scope,
-        request=request,
-    )
-    _sync(case, locked)
+    with step(case, actor, Action.PARTY_ADD, request=request) as s:
+        if s.case.parties.filter(person=person).exists():
+            raise DomainError(
+                MSG_PARTY_DUPLICATE.format(name=person.name), field="person", code="duplicate"
+            )
+        handling = s.case.handling_organ
+        if person.managed_by_id not in access.subtree_ids(handling):
+            raise DomainError(
+                MSG_PARTY_AUTHORITY.format(
+                    name=person.name, organ=person.managed_by.name, handling=handling.name
+                ),
+                field="person",
+                code="authority",
+            )
+        if responsibility_kind and responsibility_kind not in CaseParty.ResponsibilityKind.values:
+            raise DomainError(MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice")
+        scope = responsibility_scope or CaseParty.ResponsibilityScope.INDIVIDUAL
+        if scope not in CaseParty.ResponsibilityScope.values:
+            raise DomainError(MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice")
+        party = CaseParty.objects.create(
+            case=s.case,
+            person=person,
+            role=person.role,
+            responsibility_kind=responsibility_kind,
+            responsibility_scope=scope,
+        )
+        # A team member who turns out to be concerned by the case leaves the team (回避).
+        if person.account_id:
+            TeamMembership.objects.filter(
+                case=s.case, user_id=person.account_id, left_on=None
+            ).update(left_on=_today(), leave_reason="本案被调查人，回避")
+        s.record(
+            party=party,
+            target=party,
+            audit_action="create",
+            changes={"person": person.name, "role": person.role},
+        )
     return party
 
 
@@ -216,7 +213,7 @@ def party_add(
 def party_facts_update(
     *,
     party: CaseParty,
-    actor: Any,
+    actor: User,
     role: str,
     circumstance: int | None,
     severity: str,
@@ -228,74 +225,69 @@ def party_facts_update(
     facts: str = "",
     responsibility_kind: str | None = None,
     responsibility_scope: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CaseParty:
     """Record the facts the rulebook assesses; the rulebook itself validates them."""
-    case = _lock(party.case)
-    transition = _authorise(case, actor, Action.PARTY_FACTS_UPDATE)
-    party = CaseParty.objects.select_for_update().get(pk=party.pk)
-    if responsibility_kind is not None:
-        if responsibility_kind and responsibility_kind not in CaseParty.ResponsibilityKind.values:
-            raise DomainError(MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice")
-        party.responsibility_kind = responsibility_kind
-    if responsibility_scope is not None:
-        if responsibility_scope not in CaseParty.ResponsibilityScope.values:
-            raise DomainError(MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice")
-        party.responsibility_scope = responsibility_scope
-    if occurred_on is not None:
-        _day(occurred_on, field="occurred_on", label=gettext("行为发生日期"))
-    before = {
-        name: getattr(party, name)
-        for name in (
-            "role",
-            "circumstance",
-            "conditions",
-            "severity",
-            "violates_discipline",
-            "lighter",
-            "heavier",
-            "occurred_on",
-            "facts",
-        )
-    }
-    party.role = (role or "").strip()
-    party.circumstance = circumstance
-    party.conditions = [c for c in conditions if c]
-    party.severity = (severity or "").strip()
-    party.violates_discipline = bool(violates_discipline)
-    party.lighter = sorted({int(i) for i in lighter})
-    party.heavier = sorted({int(i) for i in heavier})
-    party.occurred_on = occurred_on
-    party.facts = (facts or "").strip()
-    # The rulebook is the judge of what facts are valid (role, item, conditions, factors).
-    inputs = {
-        "role": party.role,
-        "circumstance": party.circumstance,
-        "conditions": party.conditions,
-        "severity": party.severity,
-        "violates_discipline": party.violates_discipline,
-        "lighter": party.lighter,
-        "heavier": party.heavier,
-    }
-    if party.occurred_on:
-        inputs["occurred_on"] = party.occurred_on.isoformat()
-    case_facts.assess(inputs, name=party.person.name)
-    party.save()
-    changes = {
-        name: [value, getattr(party, name)]
-        for name, value in before.items()
-        if value != getattr(party, name)
-    }
-    _finish(
-        case,
-        transition,
-        actor,
-        party=party,
-        target=party,
-        audit_action="update",
-        changes=changes,
-        request=request,
-    )
+    with step(party.case, actor, Action.PARTY_FACTS_UPDATE, request=request) as s:
+        party = CaseParty.objects.select_for_update().get(pk=party.pk)
+        if responsibility_kind is not None:
+            kinds = CaseParty.ResponsibilityKind.values
+            if responsibility_kind and responsibility_kind not in kinds:
+                raise DomainError(
+                    MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice"
+                )
+            party.responsibility_kind = responsibility_kind
+        if responsibility_scope is not None:
+            if responsibility_scope not in CaseParty.ResponsibilityScope.values:
+                raise DomainError(
+                    MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice"
+                )
+            party.responsibility_scope = responsibility_scope
+        if occurred_on is not None:
+            _day(occurred_on, field="occurred_on", label=gettext("行为发生日期"))
+        before = {
+            name: getattr(party, name)
+            for name in (
+                "role",
+                "circumstance",
+                "conditions",
+                "severity",
+                "violates_discipline",
+                "lighter",
+                "heavier",
+                "occurred_on",
+                "facts",
+            )
+        }
+        party.role = (role or "").strip()
+        party.circumstance = circumstance
+        party.conditions = [c for c in conditions if c]
+        party.severity = (severity or "").strip()
+        party.violates_discipline = bool(violates_discipline)
+        party.lighter = sorted({int(i) for i in lighter})
+        party.heavier = sorted({int(i) for i in heavier})
+        party.occurred_on = occurred_on
+        party.facts = (facts or "").strip()
+        # The rulebook is the judge of what facts are valid (role, item, conditions, factors).
+        inputs = {
+            "role": party.role,
+            "circumstance": party.circumstance,
+            "conditions": party.conditions,
+            "severity": party.severity,
+            "violates_discipline": party.violates_discipline,
+            "lighter": party.lighter,
+            "heavier": party.heavier,
+        }
+        if party.occurred_on:
+            inputs["occurred_on"] = party.occurred_on.isoformat()
+        case_facts.assess(inputs, name=party.person.name)
+        party.save()
+        changes = {
+            name: [value, getattr(party, name)]
+            for name, value in before.items()
+            if value != getattr(party, name)
+        }
+        s.record(party=party, target=party, audit_action="update", changes=changes)
     return party
 
 
@@ -303,154 +295,131 @@ def party_facts_update(
 def conflict_declare(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     kind: str,
     note: str = "",
-    user: Any = None,
+    user: User | None = None,
     person: Person | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ConflictDeclaration:
     """Record a reason for someone to stand aside (回避); a team member concerned leaves."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.CONFLICT_DECLARE)
-    if user is None and person is None:
-        raise DomainError(MSG_CONFLICT_WHO, field="user", code="required")
-    if kind not in ConflictDeclaration.Kind.values:
-        kinds = join_list(ConflictDeclaration.Kind.labels)
-        raise DomainError(MSG_CONFLICT_KIND.format(kinds=kinds), field="kind", code="choice")
-    conflict = ConflictDeclaration.objects.create(
-        case=locked,
-        user=user,
-        person=person,
-        kind=kind,
-        note=(note or "").strip(),
-        declared_by=actor,
-    )
-    accounts = {u.pk for u in (user, getattr(person, "account", None)) if u is not None}
-    if accounts:
-        with source_language():
-            leave_reason = f"回避：{conflict.get_kind_display()}"
-        TeamMembership.objects.filter(case=locked, user_id__in=accounts, left_on=None).update(
-            left_on=_today(), leave_reason=leave_reason
+    with step(case, actor, Action.CONFLICT_DECLARE, request=request) as s:
+        if user is None and person is None:
+            raise DomainError(MSG_CONFLICT_WHO, field="user", code="required")
+        if kind not in ConflictDeclaration.Kind.values:
+            kinds = join_list(ConflictDeclaration.Kind.labels)
+            raise DomainError(MSG_CONFLICT_KIND.format(kinds=kinds), field="kind", code="choice")
+        conflict = ConflictDeclaration.objects.create(
+            case=s.case,
+            user=user,
+            person=person,
+            kind=kind,
+            note=(note or "").strip(),
+            declared_by=actor,
         )
-    _finish(
-        locked,
-        transition,
-        actor,
-        target=conflict,
-        audit_action="create",
-        changes={"who": str(user or person), "kind": kind},
-        reason=conflict.note,
-        request=request,
-    )
-    _sync(case, locked)
+        accounts = {u.pk for u in (user, getattr(person, "account", None)) if u is not None}
+        if accounts:
+            with source_language():
+                leave_reason = f"回避：{conflict.get_kind_display()}"
+            TeamMembership.objects.filter(case=s.case, user_id__in=accounts, left_on=None).update(
+                left_on=_today(), leave_reason=leave_reason
+            )
+        s.record(
+            target=conflict,
+            audit_action="create",
+            changes={"who": str(user or person), "kind": kind},
+            reason=conflict.note,
+        )
     return conflict
 
 
 @files.removed_on_failure
 @transaction.atomic
 def attachment_add(
-    *, case: Case, actor: Any, file: Any, title: str = "", request: Any = None
+    *,
+    case: Case,
+    actor: User,
+    file: File[bytes],
+    title: str = "",
+    request: HttpRequest | None = None,
 ) -> Attachment:
     """Store a file under MEDIA_ROOT with its SHA-256 and SM3 hashes (type by content)."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.ATTACHMENT_ADD)
-    attachment = _store_file(locked, actor, file, title)
-    _finish(
-        locked,
-        transition,
-        actor,
-        target=attachment,
-        audit_action="create",
-        changes={
-            "title": attachment.title,
-            "sha256": attachment.sha256,
-            "sm3": attachment.sm3,
-            "size": attachment.size,
-        },
-        request=request,
-    )
-    _sync(case, locked)
+    with step(case, actor, Action.ATTACHMENT_ADD, request=request) as s:
+        attachment = _store_file(s.case, actor, file, title)
+        s.record(
+            target=attachment,
+            audit_action="create",
+            changes={
+                "title": attachment.title,
+                "sha256": attachment.sha256,
+                "sm3": attachment.sm3,
+                "size": attachment.size,
+            },
+        )
     return attachment
 
 
 @transaction.atomic
-def clue_approve(*, case: Case, actor: Any, opinion: str, request: Any = None) -> Case:
+def clue_approve(
+    *, case: Case, actor: User, opinion: str, request: HttpRequest | None = None
+) -> Case:
     """按程序报批受理: the head of the office or the leader approves the handling opinion."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.CLUE_APPROVE)
-    opinion = _text(opinion, field="opinion", label=gettext("审批意见"))
-    if not locked.parties.exists():
-        raise DomainError(
-            MSG_NO_PARTY.format(action=transition.label), field="parties", code="no_party"
-        )
-    locked.approval_opinion = opinion
-    locked.approved_by = actor
-    locked.approved_on = _today()
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason=opinion,
-        case_fields=["approval_opinion", "approved_by", "approved_on"],
-        request=request,
-    )
-    _sync(case, locked)
-    return locked
+    with step(case, actor, Action.CLUE_APPROVE, request=request) as s:
+        opinion = _text(opinion, field="opinion", label=gettext("审批意见"))
+        s.case.approval_opinion = opinion
+        s.case.approved_by = actor
+        s.case.approved_on = _today()
+        s.record(reason=opinion, case_fields=["approval_opinion", "approved_by", "approved_on"])
+    return s.case
 
 
 @transaction.atomic
-def clue_reject(*, case: Case, actor: Any, reason: str, request: Any = None) -> Case:
+def clue_reject(
+    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+) -> Case:
     """不予受理, with the reason; the case ends there."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.CLUE_REJECT)
-    reason = _text(reason, field="reason", label=gettext("不予受理理由"))
-    locked.rejection_reason = reason
-    locked.approved_by = actor
-    locked.approved_on = _today()
-    locked.closed_on = _today()
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason=reason,
-        case_fields=["rejection_reason", "approved_by", "approved_on", "closed_on"],
-        request=request,
-    )
-    _sync(case, locked)
-    return locked
+    with step(case, actor, Action.CLUE_REJECT, request=request) as s:
+        reason = _text(reason, field="reason", label=gettext("不予受理理由"))
+        s.case.rejection_reason = reason
+        s.case.approved_by = actor
+        s.case.approved_on = _today()
+        s.case.closed_on = _today()
+        s.record(
+            reason=reason,
+            case_fields=["rejection_reason", "approved_by", "approved_on", "closed_on"],
+        )
+    return s.case
 
 
 @transaction.atomic
-def case_take_over(*, case: Case, actor: Any, reason: str, request: Any = None) -> Case:
+def case_take_over(
+    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+) -> Case:
     """Art 11: the commission above pursues a lower commission's leading cadre directly."""
-    locked = _lock(case)
     commission = access.user_commission(actor)
-    above = getattr(actor, "role", None) == Role.CITY_OFFICER and access.is_above(
-        commission, locked.handling_organ
-    )
-    if not above:
-        raise PermissionDenied(
-            MSG_TAKE_OVER_AUTHORITY.format(organ=locked.handling_organ.name),
-            code="role_not_allowed",
+
+    def city_office_above(locked: Case) -> set[str]:
+        above = getattr(actor, "role", None) == Role.CITY_OFFICER and access.is_above(
+            commission, locked.handling_organ
         )
-    transition = _authorise(locked, actor, Action.CASE_TAKE_OVER, extra_roles={Role.CITY_OFFICER})
-    reason = _text(reason, field="reason", label=gettext("直接追究理由"))
-    roles = {p.role or p.person.role for p in locked.parties.select_related("person")}
-    if not roles & LEADING_ROLES:
-        raise DomainError(MSG_TAKE_OVER_LEADING, field="parties", code="leading_cadre")
-    previous = locked.handling_organ.name
-    locked.handling_organ = commission
-    locked.taken_over_on = _today()
-    locked.take_over_reason = reason
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason=reason,
-        case_fields=["handling_organ", "taken_over_on", "take_over_reason"],
-        changes={"handling_organ": [previous, commission.name]},
-        request=request,
-    )
-    _sync(case, locked)
-    return locked
+        if not above:
+            raise PermissionDenied(
+                MSG_TAKE_OVER_AUTHORITY.format(organ=locked.handling_organ.name),
+                code="role_not_allowed",
+            )
+        return {Role.CITY_OFFICER}
+
+    with step(
+        case, actor, Action.CASE_TAKE_OVER, request=request, extra_roles=city_office_above
+    ) as s:
+        reason = _text(reason, field="reason", label=gettext("直接追究理由"))
+        previous = s.case.handling_organ.name
+        s.case.handling_organ = commission
+        s.case.taken_over_on = _today()
+        s.case.take_over_reason = reason
+        s.record(
+            reason=reason,
+            case_fields=["handling_organ", "taken_over_on", "take_over_reason"],
+            changes={"handling_organ": [previous, commission.name]},
+        )
+    return s.case

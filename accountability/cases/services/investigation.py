@@ -1,4 +1,8 @@
-"""13(2) 调查核实: the team, evidence, hearings and the report."""
+"""第十三条第(二)项 调查核实: the team, evidence, hearings and the report.
+
+(二)调查核实。……成立调查组……听取被追究责任者陈述和申辩,及时形成调查报告,提出处理意见,
+并向县纪委常委会报告。
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import User
 from accountability.cases import facts as case_facts
 from accountability.cases import files
+from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Case,
     CaseParty,
@@ -25,7 +33,6 @@ from accountability.cases.models import (
     TeamMembership,
 )
 from accountability.cases.services._common import (
-    MSG_NO_PARTY,
     NON_TEAM_ROLES,
     _check_departure,
     _day,
@@ -36,8 +43,8 @@ from accountability.cases.services._common import (
     _today,
     _validate_measures,
 )
-from accountability.cases.services._step import _authorise, _finish, _lock, _sync
-from accountability.cases.workflow import Action
+from accountability.cases.services._step import guard, step
+from accountability.cases.workflow import Action, Guard
 from accountability.common.errors import DomainError
 
 MSG_TEAM_EMPTY = _("调查组至少应有一名成员。")
@@ -61,7 +68,18 @@ class FindingInput:
     departure_reason: str = ""
 
 
-def _check_team_recusal(case: Case, user: Any) -> None:
+@guard(Guard.PARTY_FACTS_COMPLETE)
+def _party_facts_complete(case: Case, transition: wf.Transition) -> None:
+    for party in case.parties.select_related("person"):
+        if not party.facts_complete:
+            raise DomainError(
+                MSG_FACTS_INCOMPLETE.format(name=party.person.name),
+                field="facts",
+                code="facts_incomplete",
+            )
+
+
+def _check_team_recusal(case: Case, user: User) -> None:
     name = str(user)
     error = _recusal_error(case, user, what=WHAT_TEAM, field="members")
     if error is not None:
@@ -74,7 +92,7 @@ def _check_team_recusal(case: Case, user: Any) -> None:
         )
 
 
-def _join_team(case: Case, actor: Any, user: Any, *, leader: bool) -> TeamMembership:
+def _join_team(case: Case, actor: User, user: User, *, leader: bool) -> TeamMembership:
     _check_team_recusal(case, user)
     existing = TeamMembership.objects.filter(case=case, user=user).first()
     if existing is not None:
@@ -99,45 +117,36 @@ def _join_team(case: Case, actor: Any, user: Any, *, leader: bool) -> TeamMember
 
 @transaction.atomic
 def team_form(
-    *, case: Case, actor: Any, members: Sequence[Any], leader: Any, request: Any = None
+    *,
+    case: Case,
+    actor: User,
+    members: Sequence[User],
+    leader: User | None,
+    request: HttpRequest | None = None,
 ) -> list[TeamMembership]:
     """Form the investigation team; anyone concerned or with a recorded conflict is refused."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.TEAM_FORM)
-    unique = list({m.pk: m for m in members}.values())
-    if not unique:
-        raise DomainError(MSG_TEAM_EMPTY, field="members", code="required")
-    if leader is None or leader.pk not in {m.pk for m in unique}:
-        raise DomainError(MSG_TEAM_LEADER, field="leader", code="leader")
-    rows = [_join_team(locked, actor, m, leader=m.pk == leader.pk) for m in unique]
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason="调查组：" + "、".join(str(m) for m in unique),
-        changes={"members": [str(m) for m in unique], "leader": str(leader)},
-        request=request,
-    )
-    _sync(case, locked)
+    with step(case, actor, Action.TEAM_FORM, request=request) as s:
+        unique = list({m.pk: m for m in members}.values())
+        if not unique:
+            raise DomainError(MSG_TEAM_EMPTY, field="members", code="required")
+        if leader is None or leader.pk not in {m.pk for m in unique}:
+            raise DomainError(MSG_TEAM_LEADER, field="leader", code="leader")
+        rows = [_join_team(s.case, actor, m, leader=m.pk == leader.pk) for m in unique]
+        s.record(
+            reason="调查组：" + "、".join(str(m) for m in unique),
+            changes={"members": [str(m) for m in unique], "leader": str(leader)},
+        )
     return rows
 
 
 @transaction.atomic
-def team_member_add(*, case: Case, actor: Any, user: Any, request: Any = None) -> TeamMembership:
+def team_member_add(
+    *, case: Case, actor: User, user: User, request: HttpRequest | None = None
+) -> TeamMembership:
     """Add a member to a formed team (same recusal rules)."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.TEAM_MEMBER_ADD)
-    row = _join_team(locked, actor, user, leader=False)
-    _finish(
-        locked,
-        transition,
-        actor,
-        target=row,
-        audit_action="create",
-        changes={"member": str(user)},
-        request=request,
-    )
-    _sync(case, locked)
+    with step(case, actor, Action.TEAM_MEMBER_ADD, request=request) as s:
+        row = _join_team(s.case, actor, user, leader=False)
+        s.record(target=row, audit_action="create", changes={"member": str(user)})
     return row
 
 
@@ -146,42 +155,36 @@ def team_member_add(*, case: Case, actor: Any, user: Any, request: Any = None) -
 def evidence_add(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     title: str,
     collected_on: date,
     description: str = "",
     party: CaseParty | None = None,
-    file: Any = None,
-    request: Any = None,
+    file: File[bytes] | None = None,
+    request: HttpRequest | None = None,
 ) -> Evidence:
     """Record a piece of evidence, optionally with its file and the person it concerns."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.EVIDENCE_ADD)
-    title = _text(title, field="title", label=gettext("证据名称"))
-    collected_on = _day(collected_on, field="collected_on", label=gettext("取得日期"))
-    if party is not None:
-        _party_of(locked, party)
-    attachment = _store_file(locked, actor, file, title) if file is not None else None
-    evidence = Evidence.objects.create(
-        case=locked,
-        party=party,
-        title=title,
-        description=(description or "").strip(),
-        collected_on=collected_on,
-        attachment=attachment,
-        added_by=actor,
-    )
-    _finish(
-        locked,
-        transition,
-        actor,
-        party=party,
-        target=evidence,
-        audit_action="create",
-        changes={"title": title, "sha256": attachment.sha256 if attachment else None},
-        request=request,
-    )
-    _sync(case, locked)
+    with step(case, actor, Action.EVIDENCE_ADD, request=request) as s:
+        title = _text(title, field="title", label=gettext("证据名称"))
+        collected_on = _day(collected_on, field="collected_on", label=gettext("取得日期"))
+        if party is not None:
+            _party_of(s.case, party)
+        attachment = _store_file(s.case, actor, file, title) if file is not None else None
+        evidence = Evidence.objects.create(
+            case=s.case,
+            party=party,
+            title=title,
+            description=(description or "").strip(),
+            collected_on=collected_on,
+            attachment=attachment,
+            added_by=actor,
+        )
+        s.record(
+            party=party,
+            target=evidence,
+            audit_action="create",
+            changes={"title": title, "sha256": attachment.sha256 if attachment else None},
+        )
     return evidence
 
 
@@ -189,68 +192,56 @@ def evidence_add(
 def hearing_record(
     *,
     party: CaseParty,
-    actor: Any,
+    actor: User,
     held_on: date,
     statement: str,
     defence: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Hearing:
     """听取陈述和申辩 (13(2)): the person's statement and defence."""
-    case = _lock(party.case)
-    transition = _authorise(case, actor, Action.HEARING_RECORD)
-    statement = _text(statement, field="statement", label=gettext("本人陈述"))
-    held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
-    hearing = Hearing.objects.create(
-        party=party,
-        held_on=held_on,
-        statement=statement,
-        defence=(defence or "").strip(),
-        recorded_by=actor,
-    )
-    _finish(
-        case,
-        transition,
-        actor,
-        party=party,
-        target=hearing,
-        audit_action="create",
-        changes={"held_on": held_on},
-        request=request,
-    )
-    _sync(party.case, case)
+    with step(party.case, actor, Action.HEARING_RECORD, request=request) as s:
+        statement = _text(statement, field="statement", label=gettext("本人陈述"))
+        held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
+        hearing = Hearing.objects.create(
+            party=party,
+            held_on=held_on,
+            statement=statement,
+            defence=(defence or "").strip(),
+            recorded_by=actor,
+        )
+        s.record(party=party, target=hearing, audit_action="create", changes={"held_on": held_on})
     return hearing
 
 
 @transaction.atomic
 def hearing_refusal_record(
-    *, party: CaseParty, actor: Any, held_on: date, refusal_record: str, request: Any = None
+    *,
+    party: CaseParty,
+    actor: User,
+    held_on: date,
+    refusal_record: str,
+    request: HttpRequest | None = None,
 ) -> Hearing:
     """The record that the person refused to make a statement or defence."""
-    case = _lock(party.case)
-    transition = _authorise(case, actor, Action.HEARING_REFUSAL_RECORD)
-    refusal_record = _text(
-        refusal_record, field="refusal_record", label=gettext("拒绝陈述申辩的记录")
-    )
-    held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
-    hearing = Hearing.objects.create(
-        party=party,
-        held_on=held_on,
-        refused=True,
-        refusal_record=refusal_record,
-        recorded_by=actor,
-    )
-    _finish(
-        case,
-        transition,
-        actor,
-        party=party,
-        target=hearing,
-        audit_action="create",
-        reason=refusal_record,
-        changes={"held_on": held_on, "refused": True},
-        request=request,
-    )
-    _sync(party.case, case)
+    with step(party.case, actor, Action.HEARING_REFUSAL_RECORD, request=request) as s:
+        refusal_record = _text(
+            refusal_record, field="refusal_record", label=gettext("拒绝陈述申辩的记录")
+        )
+        held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
+        hearing = Hearing.objects.create(
+            party=party,
+            held_on=held_on,
+            refused=True,
+            refusal_record=refusal_record,
+            recorded_by=actor,
+        )
+        s.record(
+            party=party,
+            target=hearing,
+            audit_action="create",
+            reason=refusal_record,
+            changes={"held_on": held_on, "refused": True},
+        )
     return hearing
 
 
@@ -269,110 +260,97 @@ def _finding_input(raw: FindingInput | Mapping[str, Any]) -> FindingInput:
 def report_submit(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     summary: str,
     findings: Sequence[FindingInput | Mapping[str, Any]],
     submitted_on: date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> InvestigationReport:
     """The investigation report to the standing committee: one finding per person.
 
     Each finding stores the rulebook's assessment of the person's facts (inputs, version,
     explanation); a recommendation outside the measures it opens needs a written reason.
     """
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.REPORT_SUBMIT)
-    summary = _text(summary, field="summary", label=gettext("调查情况"))
-    parties = list(locked.parties.select_related("person"))
-    if not parties:
-        raise DomainError(
-            MSG_NO_PARTY.format(action=transition.label), field="parties", code="no_party"
+    with step(case, actor, Action.REPORT_SUBMIT, request=request) as s:
+        summary = _text(summary, field="summary", label=gettext("调查情况"))
+        parties = list(s.case.parties.select_related("person"))
+        given: dict[int, FindingInput] = {}
+        for raw in findings:
+            item = _finding_input(raw)
+            _party_of(s.case, item.party)
+            if item.party.pk in given:
+                raise DomainError(
+                    MSG_FINDING_DUPLICATE.format(name=item.party.person.name),
+                    field="findings",
+                    code="duplicate",
+                )
+            given[item.party.pk] = item
+        today = _day(submitted_on or _today(), field="submitted_on", label=gettext("报告日期"))
+        report = InvestigationReport.objects.create(
+            case=s.case,
+            number=s.case.reports.count() + 1,
+            summary=summary,
+            submitted_on=today,
+            submitted_by=actor,
         )
-    for party in parties:
-        if not party.facts_complete:
-            raise DomainError(
-                MSG_FACTS_INCOMPLETE.format(name=party.person.name),
-                field="facts",
-                code="facts_incomplete",
-            )
-    given: dict[int, FindingInput] = {}
-    for raw in findings:
-        item = _finding_input(raw)
-        _party_of(locked, item.party)
-        if item.party.pk in given:
-            raise DomainError(
-                MSG_FINDING_DUPLICATE.format(name=item.party.person.name),
-                field="findings",
-                code="duplicate",
-            )
-        given[item.party.pk] = item
-    today = _day(submitted_on or _today(), field="submitted_on", label=gettext("报告日期"))
-    report = InvestigationReport.objects.create(
-        case=locked,
-        number=locked.reports.count() + 1,
-        summary=summary,
-        submitted_on=today,
-        submitted_by=actor,
-    )
-    for party in parties:
-        item = given.get(party.pk)
-        name = party.person.name
-        if item is None:
-            raise DomainError(
-                MSG_FINDING_MISSING.format(name=name), field="findings", code="missing"
-            )
-        if item.recommendation not in Recommendation.values:
-            raise DomainError(MSG_RECOMMENDATION, field="recommendation", code="choice")
-        pursue = item.recommendation == Recommendation.PURSUE
-        measures = _validate_measures(name, item.measures, on=today, pursue=pursue)
-        inputs = case_facts.party_inputs(party, decided_on=today)
-        assessment = case_facts.assess(inputs, name=name)
-        departs = _check_departure(
-            name,
-            assessment,
-            pursue=pursue,
-            measures=measures,
-            reason=item.departure_reason,
-            field="departure_reason",
+        for party in parties:
+            _report_finding(report, party, given.get(party.pk), on=today)
+        s.record(
+            reason=summary,
+            target=report,
+            changes={
+                "report": report.number,
+                "findings": {p.person.name: given[p.pk].recommendation for p in parties},
+            },
         )
-        ReportFinding.objects.create(
-            report=report,
-            party=party,
-            inputs=inputs,
-            assessment=assessment,
-            rulebook_version=str(assessment.get("rulebook", "")),
-            recommendation=item.recommendation,
-            measures=measures,
-            departs=departs,
-            departure_reason=item.departure_reason.strip(),
-        )
-    _finish(
-        locked,
-        transition,
-        actor,
-        reason=summary,
-        target=report,
-        changes={
-            "report": report.number,
-            "findings": {p.person.name: given[p.pk].recommendation for p in parties},
-        },
-        request=request,
-    )
-    _sync(case, locked)
     return report
 
 
+def _report_finding(
+    report: InvestigationReport, party: CaseParty, item: FindingInput | None, *, on: date
+) -> ReportFinding:
+    """The report's finding on ``party``, with the rulebook's assessment as of ``on``."""
+    name = party.person.name
+    if item is None:
+        raise DomainError(MSG_FINDING_MISSING.format(name=name), field="findings", code="missing")
+    if item.recommendation not in Recommendation.values:
+        raise DomainError(MSG_RECOMMENDATION, field="recommendation", code="choice")
+    pursue = item.recommendation == Recommendation.PURSUE
+    measures = _validate_measures(name, item.measures, on=on, pursue=pursue)
+    inputs = case_facts.party_inputs(party, decided_on=on)
+    assessment = case_facts.assess(inputs, name=name)
+    departs = _check_departure(
+        name,
+        assessment,
+        pursue=pursue,
+        measures=measures,
+        reason=item.departure_reason,
+        field="departure_reason",
+    )
+    return ReportFinding.objects.create(
+        report=report,
+        party=party,
+        inputs=inputs,
+        assessment=assessment,
+        rulebook_version=str(assessment.get("rulebook", "")),
+        recommendation=item.recommendation,
+        measures=measures,
+        departs=departs,
+        departure_reason=item.departure_reason.strip(),
+    )
+
+
 @transaction.atomic
-def report_return(*, case: Case, actor: Any, reason: str, request: Any = None) -> Case:
+def report_return(
+    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+) -> Case:
     """退回补充调查: the report goes back to the team, which reports again."""
-    locked = _lock(case)
-    transition = _authorise(locked, actor, Action.REPORT_RETURN)
-    reason = _text(reason, field="reason", label=gettext("退回理由"))
-    report = locked.reports.order_by("-number").first()
-    if report is not None:
-        report.returned_at = timezone.now()
-        report.return_reason = reason
-        report.save(update_fields=["returned_at", "return_reason"])
-    _finish(locked, transition, actor, reason=reason, request=request)
-    _sync(case, locked)
-    return locked
+    with step(case, actor, Action.REPORT_RETURN, request=request) as s:
+        reason = _text(reason, field="reason", label=gettext("退回理由"))
+        report = s.case.reports.order_by("-number").first()
+        if report is not None:
+            report.returned_at = timezone.now()
+            report.return_reason = reason
+            report.save(update_fields=["returned_at", "return_reason"])
+        s.record(reason=reason)
+    return s.case
