@@ -42,6 +42,10 @@ COUNTY_READER_ROLES = frozenset(
     {Role.CASE_OFFICER, Role.OFFICE_HEAD, Role.LEADER, Role.COMMITTEE_SECRETARY}
 )
 
+# Account roles that cannot serve on an investigation team (the person held accountable, and
+# the three administrators, who hold no role on any case).
+NON_TEAM_ROLES = frozenset({Role.SUBJECT, *ADMIN_ROLES})
+
 # Art 5 responsible subjects who are leading cadres (领导干部) for Art 11's direct pursuit.
 LEADING_ROLES = frozenset(
     {"分管领导", "派驻机构负责人", "巡察机构负责人", "部门负责人", "乡镇纪委书记"}

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.cases import access, files
 from accountability.cases import facts as case_facts
-from accountability.cases import workflow as wf
 from accountability.cases.crypto import file_hashes
 from accountability.cases.models import (
     Attachment,
@@ -21,7 +20,6 @@ from accountability.cases.models import (
     CaseParty,
     ConflictDeclaration,
 )
-from accountability.cases.workflow import Role
 from accountability.common.errors import DomainError
 from accountability.common.i18n import join_list
 
@@ -48,8 +46,8 @@ MSG_ATTACHMENT_TOO_LARGE = _("附件不能超过{mb}MB。")
 
 
 LEADING_ROLES = access.LEADING_ROLES
-# Account roles that cannot serve on an investigation team.
-NON_TEAM_ROLES = frozenset({Role.SUBJECT, *wf.ADMIN_ROLES})
+# Account roles that cannot serve on an investigation team (access.py holds the role sets).
+NON_TEAM_ROLES = access.NON_TEAM_ROLES
 DEFAULT_ATTACHMENT_MAX_MB = 50
 
 

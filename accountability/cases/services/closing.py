@@ -19,6 +19,7 @@ from accountability.cases.models import (
     Outcome,
     Rectification,
 )
+from accountability.cases.rules import decision_is_final
 from accountability.cases.services._common import _day, _text, _today
 from accountability.cases.services._step import guard, lock_decision, step
 from accountability.cases.workflow import Action, Guard
@@ -85,8 +86,6 @@ def rectification_complete(
 @guard(Guard.DECISIONS_FINAL)
 def _decisions_final(case: Case, transition: wf.Transition) -> None:
     """Every decision final (生效) or revoked: no appeal pending, the appeal period over."""
-    from accountability.cases.selectors import decision_is_final
-
     today = _today()
     for decision in _decisions(case):
         name = decision.party.person.name
