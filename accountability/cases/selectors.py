@@ -80,7 +80,7 @@ def _deny_admins(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied()
     if access.is_administrator(user):
-        raise PermissionDenied(MSG_ADMIN_NO_CASES, code="administrator")
+        raise PermissionDenied(str(MSG_ADMIN_NO_CASES), code="administrator")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ class CaseFilters:
     q: str = ""  # part of the case number or the summary
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> CaseFilters:
+    def from_mapping(cls, data: CaseFilters | Mapping[str, Any] | None) -> CaseFilters:
         if not data:
             return cls()
         if isinstance(data, CaseFilters):
@@ -295,7 +295,7 @@ def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> In
     """The informant's identity, for the roles named for it; every view is audited."""
     _deny_admins(user)
     if not can_view_informant(case=case, user=user):
-        raise PermissionDenied(MSG_INFORMANT_HIDDEN, code="confidential")
+        raise PermissionDenied(str(MSG_INFORMANT_HIDDEN), code="confidential")
     try:
         informant = Informant(
             name=decrypt_text(case.informant_name_enc),
@@ -474,7 +474,7 @@ class WorkQueue:
     )
 
     def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
-        return [(key, label, getattr(self, key)) for key, label in self.SECTIONS]
+        return [(key, str(label), getattr(self, key)) for key, label in self.SECTIONS]
 
     @property
     def total(self) -> int:

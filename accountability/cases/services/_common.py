@@ -7,10 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import File
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.accounts.models import User
 from accountability.cases import access, files
 from accountability.cases import facts as case_facts
 from accountability.cases.crypto import file_hashes
@@ -19,6 +22,8 @@ from accountability.cases.models import (
     Case,
     CaseParty,
     ConflictDeclaration,
+    Decision,
+    DecisionVersion,
 )
 from accountability.common.errors import DomainError
 from accountability.common.i18n import join_list
@@ -91,7 +96,7 @@ def _day(
 
 def _party_of(case: Case, party: CaseParty) -> CaseParty:
     if party.case_id != case.pk:
-        raise DomainError(MSG_PARTY_OTHER_CASE, field="party", code="other_case")
+        raise DomainError(str(MSG_PARTY_OTHER_CASE), field="party", code="other_case")
     return party
 
 
@@ -105,7 +110,9 @@ def _conflict_note(conflict: ConflictDeclaration) -> str:
     return gettext("（{note}）").format(note=conflict.note) if conflict.note else ""
 
 
-def _recusal_error(case: Case, user: Any, *, what: str, field: str | None) -> DomainError | None:
+def _recusal_error(
+    case: Case, user: User, *, what: str | Promise, field: str | None
+) -> DomainError | None:
     """The refusal for ``user`` if they must stand aside from ``case`` (None otherwise)."""
     name = str(user)
     if _is_party(case, user=user):
@@ -172,7 +179,7 @@ def _check_departure(
     return departs
 
 
-def _store_file(case: Case, actor: Any, file: Any, title: str) -> Attachment:
+def _store_file(case: Case, actor: User, file: File[bytes], title: str) -> Attachment:
     """Check the file (size, type by content), store it and its row (see cases/files.py)."""
     limit = _attachment_max_bytes()
     too_large = DomainError(
@@ -185,7 +192,7 @@ def _store_file(case: Case, actor: Any, file: Any, title: str) -> Attachment:
         file.seek(0)
     sha256, sm3, size = file_hashes(file.chunks())
     if size == 0:
-        raise DomainError(MSG_ATTACHMENT_EMPTY, field="file", code="empty_file")
+        raise DomainError(str(MSG_ATTACHMENT_EMPTY), field="file", code="empty_file")
     if size > limit:
         raise too_large
     detected = files.check_type(file)
@@ -201,9 +208,17 @@ def _store_file(case: Case, actor: Any, file: Any, title: str) -> Attachment:
         uploaded_by=actor,
     )
     attachment.file.save(original, file, save=False)
-    files.note_written(attachment.file.name)
+    files.note_written(str(attachment.file.name))
     attachment.save()
     return attachment
+
+
+def _current_version(decision: Decision) -> DecisionVersion:
+    """The version in force (set when the decision is recorded, never unset afterwards)."""
+    version = decision.current_version
+    if version is None:
+        raise RuntimeError(f"decision {decision.pk} has no current version")
+    return version
 
 
 def _rectification_deadline(

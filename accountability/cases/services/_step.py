@@ -103,7 +103,7 @@ COMPLETIONS: dict[str, Callable[[Case], bool]] = {
 def check_table() -> None:
     """Every guard and completion the table names has its check (run when the package loads)."""
     for transition in wf.TRANSITIONS:
-        missing = [g for g in transition.guards if g not in _GUARDS]
+        missing = [str(g) for g in transition.guards if g not in _GUARDS]
         if transition.completes_when and transition.completes_when not in COMPLETIONS:
             missing.append(transition.completes_when)
         if missing:

@@ -28,6 +28,7 @@ from accountability.cases.models import (
     Rectification,
 )
 from accountability.cases.services._common import (
+    _current_version,
     _day,
     _rectification_deadline,
     _text,
@@ -101,7 +102,7 @@ def appeal_register(
                 MSG_APPEAL_NOT_DELIVERED.format(name=name), field="decision", code="not_delivered"
             )
         if not written:
-            raise DomainError(MSG_APPEAL_NOT_WRITTEN, field="written", code="not_written")
+            raise DomainError(str(MSG_APPEAL_NOT_WRITTEN), field="written", code="not_written")
         pending = locked.appeals.filter(status=Appeal.Status.PENDING).first()
         if pending is not None:
             raise DomainError(
@@ -112,20 +113,22 @@ def appeal_register(
         reviewed = locked.appeals.filter(status=Appeal.Status.REVIEWED).first()
         if reviewed is not None:
             raise DomainError(
-                MSG_APPEAL_REVIEWED_EXISTS.format(name=name, date=reviewed.reviewed_on.isoformat()),
+                MSG_APPEAL_REVIEWED_EXISTS.format(name=name, date=str(reviewed.reviewed_on)),
                 field="decision",
                 code="reviewed",
             )
         content = _text(content, field="content", label=gettext("申诉理由"))
         if manner not in Appeal.Manner.values:
-            raise DomainError(MSG_APPEAL_MANNER, field="manner", code="choice")
+            raise DomainError(str(MSG_APPEAL_MANNER), field="manner", code="choice")
         received_on = _day(received_on, field="received_on", label=gettext("收到申诉日期"))
         delivered_on = person_delivery.delivered_on
         if manner == Appeal.Manner.POST:
             if postmark_on is None:
-                raise DomainError(MSG_APPEAL_POSTMARK, field="postmark_on", code="required")
+                raise DomainError(str(MSG_APPEAL_POSTMARK), field="postmark_on", code="required")
             if postmark_on > received_on:
-                raise DomainError(MSG_APPEAL_POSTMARK_ORDER, field="postmark_on", code="date_order")
+                raise DomainError(
+                    str(MSG_APPEAL_POSTMARK_ORDER), field="postmark_on", code="date_order"
+                )
         else:
             postmark_on = None
         filed_on = postmark_on or received_on
@@ -232,7 +235,7 @@ def appeal_review_record(
                 code="not_pending",
             )
         if outcome not in Appeal.ReviewOutcome.values:
-            raise DomainError(MSG_REVIEW_OUTCOME, field="outcome", code="choice")
+            raise DomainError(str(MSG_REVIEW_OUTCOME), field="outcome", code="choice")
         reason = _text(reason, field="reason", label=gettext("复查理由"))
         reviewed_on = _day(
             reviewed_on,
@@ -242,7 +245,7 @@ def appeal_review_record(
             not_before_label=gettext("收到申诉日期"),
         )
         name = decision.party.person.name
-        current = decision.current_version
+        current = _current_version(decision)
         new: dict[str, Any] = {
             "outcome": current.outcome,
             "measures": list(current.measures),
@@ -261,10 +264,10 @@ def appeal_review_record(
             )
         elif outcome == Appeal.ReviewOutcome.CHANGED:
             if not [m for m in measures if m and m.strip()]:
-                raise DomainError(MSG_REVIEW_MEASURES, field="measures", code="measures")
+                raise DomainError(str(MSG_REVIEW_MEASURES), field="measures", code="measures")
             chosen = _validate_measures(name, measures, on=decision.decided_on, pursue=True)
             if sorted(chosen) == sorted(current.measures):
-                raise DomainError(MSG_REVIEW_SAME, field="measures", code="same")
+                raise DomainError(str(MSG_REVIEW_SAME), field="measures", code="same")
             inputs = dict(current.inputs)
             inputs["imposed"] = chosen
             inputs.pop("received_on", None)

@@ -24,7 +24,7 @@ from accountability.cases.models import (
     Delivery,
     Outcome,
 )
-from accountability.cases.services._common import _day, _text, _today
+from accountability.cases.services._common import _current_version, _day, _text, _today
 from accountability.cases.services._step import lock_decision, step
 from accountability.cases.workflow import Action, Role
 from accountability.common.errors import DomainError
@@ -99,7 +99,7 @@ def delivery_record(
         locked = lock_decision(decision)
         name = locked.party.person.name
         if recipient not in Delivery.Recipient.values:
-            raise DomainError(MSG_RECIPIENT, field="recipient", code="choice")
+            raise DomainError(str(MSG_RECIPIENT), field="recipient", code="choice")
         if manner not in Delivery.Manner.values:
             allowed = join_list(Delivery.Manner.labels)
             raise DomainError(MSG_MANNER.format(allowed=allowed), field="manner", code="choice")
@@ -136,7 +136,7 @@ def delivery_record(
             "manner": manner,
         }
         if recipient == Delivery.Recipient.PERSON and locked.outcome == Outcome.PURSUE:
-            inputs = dict(locked.current_version.inputs)
+            inputs = dict(_current_version(locked).inputs)
             inputs["received_on"] = delivered_on.isoformat()
             result = case_facts.assess(inputs, name=name)
             locked.appeal_deadline = date.fromisoformat(result["appeal_deadline"])

@@ -76,7 +76,7 @@ def _leading_cadre(case: Case, transition: wf.Transition) -> None:
     """Art 11: the commission above pursues only a lower commission's leading cadres."""
     roles = {p.role or p.person.role for p in case.parties.select_related("person")}
     if not roles & LEADING_ROLES:
-        raise DomainError(MSG_TAKE_OVER_LEADING, field="parties", code="leading_cadre")
+        raise DomainError(str(MSG_TAKE_OVER_LEADING), field="parties", code="leading_cadre")
 
 
 def _next_number(year: int) -> str:
@@ -105,10 +105,10 @@ def clue_register(
     The one action without a state before it: it creates the case, so it is not a ``step``.
     """
     if getattr(actor, "role", None) not in wf.CLUE_REGISTER_ROLES:
-        raise PermissionDenied(MSG_REGISTER_ROLE, code="role_not_allowed")
+        raise PermissionDenied(str(MSG_REGISTER_ROLE), code="role_not_allowed")
     commission = access.user_commission(actor)
     if commission is None:
-        raise PermissionDenied(MSG_NO_COMMISSION, code="no_commission")
+        raise PermissionDenied(str(MSG_NO_COMMISSION), code="no_commission")
     if handling_organ is not None and handling_organ.pk != commission.pk:
         raise DomainError(
             MSG_ORGAN_NOT_OWN.format(organ=commission.name),
@@ -116,7 +116,7 @@ def clue_register(
             code="organ",
         )
     if source not in Case.Source.values:
-        raise DomainError(MSG_SOURCE, field="source", code="choice")
+        raise DomainError(str(MSG_SOURCE), field="source", code="choice")
     summary = _text(summary, field="summary", label=gettext("问题线索摘要"))
     received_on = _day(received_on, field="received_on", label=gettext("收到线索日期"))
     case = Case.objects.create(
@@ -184,10 +184,14 @@ def party_add(
                 code="authority",
             )
         if responsibility_kind and responsibility_kind not in CaseParty.ResponsibilityKind.values:
-            raise DomainError(MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice")
+            raise DomainError(
+                str(MSG_RESPONSIBILITY_KIND), field="responsibility_kind", code="choice"
+            )
         scope = responsibility_scope or CaseParty.ResponsibilityScope.INDIVIDUAL
         if scope not in CaseParty.ResponsibilityScope.values:
-            raise DomainError(MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice")
+            raise DomainError(
+                str(MSG_RESPONSIBILITY_SCOPE), field="responsibility_scope", code="choice"
+            )
         party = CaseParty.objects.create(
             case=s.case,
             person=person,
@@ -234,13 +238,13 @@ def party_facts_update(
             kinds = CaseParty.ResponsibilityKind.values
             if responsibility_kind and responsibility_kind not in kinds:
                 raise DomainError(
-                    MSG_RESPONSIBILITY_KIND, field="responsibility_kind", code="choice"
+                    str(MSG_RESPONSIBILITY_KIND), field="responsibility_kind", code="choice"
                 )
             party.responsibility_kind = responsibility_kind
         if responsibility_scope is not None:
             if responsibility_scope not in CaseParty.ResponsibilityScope.values:
                 raise DomainError(
-                    MSG_RESPONSIBILITY_SCOPE, field="responsibility_scope", code="choice"
+                    str(MSG_RESPONSIBILITY_SCOPE), field="responsibility_scope", code="choice"
                 )
             party.responsibility_scope = responsibility_scope
         if occurred_on is not None:
@@ -305,7 +309,7 @@ def conflict_declare(
     """Record a reason for someone to stand aside (回避); a team member concerned leaves."""
     with step(case, actor, Action.CONFLICT_DECLARE, request=request) as s:
         if user is None and person is None:
-            raise DomainError(MSG_CONFLICT_WHO, field="user", code="required")
+            raise DomainError(str(MSG_CONFLICT_WHO), field="user", code="required")
         if kind not in ConflictDeclaration.Kind.values:
             kinds = join_list(ConflictDeclaration.Kind.labels)
             raise DomainError(MSG_CONFLICT_KIND.format(kinds=kinds), field="kind", code="choice")
@@ -391,27 +395,35 @@ def clue_reject(
     return s.case
 
 
+def _commission_above(actor: User, case: Case) -> Organisation:
+    """The city office's commission, when it is above the one handling ``case`` (Art 11)."""
+    commission = access.user_commission(actor)
+    if (
+        commission is None
+        or getattr(actor, "role", None) != Role.CITY_OFFICER
+        or not access.is_above(commission, case.handling_organ)
+    ):
+        raise PermissionDenied(
+            MSG_TAKE_OVER_AUTHORITY.format(organ=case.handling_organ.name),
+            code="role_not_allowed",
+        )
+    return commission
+
+
 @transaction.atomic
 def case_take_over(
     *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
 ) -> Case:
     """Art 11: the commission above pursues a lower commission's leading cadre directly."""
-    commission = access.user_commission(actor)
 
     def city_office_above(locked: Case) -> set[str]:
-        above = getattr(actor, "role", None) == Role.CITY_OFFICER and access.is_above(
-            commission, locked.handling_organ
-        )
-        if not above:
-            raise PermissionDenied(
-                MSG_TAKE_OVER_AUTHORITY.format(organ=locked.handling_organ.name),
-                code="role_not_allowed",
-            )
+        _commission_above(actor, locked)
         return {Role.CITY_OFFICER}
 
     with step(
         case, actor, Action.CASE_TAKE_OVER, request=request, extra_roles=city_office_above
     ) as s:
+        commission = _commission_above(actor, s.case)
         reason = _text(reason, field="reason", label=gettext("直接追究理由"))
         previous = s.case.handling_organ.name
         s.case.handling_organ = commission

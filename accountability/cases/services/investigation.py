@@ -128,9 +128,9 @@ def team_form(
     with step(case, actor, Action.TEAM_FORM, request=request) as s:
         unique = list({m.pk: m for m in members}.values())
         if not unique:
-            raise DomainError(MSG_TEAM_EMPTY, field="members", code="required")
+            raise DomainError(str(MSG_TEAM_EMPTY), field="members", code="required")
         if leader is None or leader.pk not in {m.pk for m in unique}:
-            raise DomainError(MSG_TEAM_LEADER, field="leader", code="leader")
+            raise DomainError(str(MSG_TEAM_LEADER), field="leader", code="leader")
         rows = [_join_team(s.case, actor, m, leader=m.pk == leader.pk) for m in unique]
         s.record(
             reason="调查组：" + "、".join(str(m) for m in unique),
@@ -314,7 +314,7 @@ def _report_finding(
     if item is None:
         raise DomainError(MSG_FINDING_MISSING.format(name=name), field="findings", code="missing")
     if item.recommendation not in Recommendation.values:
-        raise DomainError(MSG_RECOMMENDATION, field="recommendation", code="choice")
+        raise DomainError(str(MSG_RECOMMENDATION), field="recommendation", code="choice")
     pursue = item.recommendation == Recommendation.PURSUE
     measures = _validate_measures(name, item.measures, on=on, pursue=pursue)
     inputs = case_facts.party_inputs(party, decided_on=on)
