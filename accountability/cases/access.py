@@ -103,9 +103,10 @@ def is_administrator(user: object) -> bool:
 
 
 def on_team(*, case: Case, user: object) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    pk = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or pk is None:
         return False
-    return TeamMembership.objects.filter(case=case, user=user, left_on__isnull=True).exists()
+    return TeamMembership.objects.filter(case=case, user_id=pk, left_on__isnull=True).exists()
 
 
 def person_of_user(user: Any) -> Person | None:

@@ -114,8 +114,8 @@ class Guard(models.TextChoices):
     appeal, a departure reason …) is validated by the service that takes the input.
     """
 
-    HAS_PARTY = "has_party", _("案件至少有一名被调查人")
-    LEADING_CADRE = "leading_cadre", _("被调查人中有领导干部（第十一条）")
+    HAS_PARTY = "has_party", _("案件应当至少有一名被调查人")
+    LEADING_CADRE = "leading_cadre", _("第十一条：上级机关只可直接追究下级纪检监察机关领导干部")
     PARTY_FACTS_COMPLETE = "party_facts_complete", _("每名被调查人的责任事实已认定")
     DECISIONS_FINAL = "decisions_final", _("每名被调查人的决定已生效或已撤销")
     RECTIFICATIONS_DONE = "rectifications_done", _("责令限期整改事项已完成")
@@ -278,8 +278,8 @@ def illegal_message(state: State | str, action: Action | str) -> str:
 
 
 def role_message(transition: Transition, roles: Iterable[str]) -> str:
-    allowed = [r.label for r in Role if r in transition.roles]
-    mine = [Role(r).label for r in sorted({str(r) for r in roles}) if r in Role.values]
+    allowed = [str(r.label) for r in Role if r in transition.roles]
+    mine = [str(Role(r).label) for r in sorted({str(r) for r in roles}) if r in Role.values]
     return MSG_ROLE.format(
         action=transition.label, roles=_join(allowed), mine=_join(mine) or MSG_NO_ROLE
     )
