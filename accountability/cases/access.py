@@ -43,6 +43,10 @@ COUNTY_READER_ROLES = frozenset(
     {Role.CASE_OFFICER, Role.OFFICE_HEAD, Role.LEADER, Role.COMMITTEE_SECRETARY}
 )
 
+# Account roles that cannot serve on an investigation team (the person held accountable, and
+# the three administrators, who hold no role on any case).
+NON_TEAM_ROLES = frozenset({Role.SUBJECT, *ADMIN_ROLES})
+
 # Art 5 responsible subjects who are leading cadres (领导干部) for Art 11's direct pursuit.
 LEADING_ROLES = vocabulary.leading_roles()
 
@@ -98,9 +102,10 @@ def is_administrator(user: object) -> bool:
 
 
 def on_team(*, case: Case, user: object) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    pk = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or pk is None:
         return False
-    return TeamMembership.objects.filter(case=case, user=user, left_on__isnull=True).exists()
+    return TeamMembership.objects.filter(case=case, user_id=pk, left_on__isnull=True).exists()
 
 
 def person_of_user(user: Any) -> Person | None:

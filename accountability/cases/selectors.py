@@ -66,6 +66,7 @@ from accountability.cases.models import (
     TeamMembership,
     TransitionLog,
 )
+from accountability.cases.rules import decision_final_on, decision_is_final
 from accountability.cases.workflow import Role
 from accountability.common.errors import NotFound, PermissionDenied
 from accountability.people.models import Organisation, Person
@@ -79,7 +80,7 @@ def _deny_admins(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied()
     if access.is_administrator(user):
-        raise PermissionDenied(MSG_ADMIN_NO_CASES, code="administrator")
+        raise PermissionDenied(str(MSG_ADMIN_NO_CASES), code="administrator")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ class CaseFilters:
     q: str = ""  # part of the case number or the summary
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> CaseFilters:
+    def from_mapping(cls, data: CaseFilters | Mapping[str, Any] | None) -> CaseFilters:
         if not data:
             return cls()
         if isinstance(data, CaseFilters):
@@ -294,7 +295,7 @@ def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> In
     """The informant's identity, for the roles named for it; every view is audited."""
     _deny_admins(user)
     if not can_view_informant(case=case, user=user):
-        raise PermissionDenied(MSG_INFORMANT_HIDDEN, code="confidential")
+        raise PermissionDenied(str(MSG_INFORMANT_HIDDEN), code="confidential")
     try:
         informant = Informant(
             name=decrypt_text(case.informant_name_enc),
@@ -321,38 +322,6 @@ def case_timeline(*, case: Case) -> QuerySet[TransitionLog]:
 
 # ---------------------------------------------------------------------------------------------
 # Decisions: finality, status, restrictions
-
-
-def decision_final_on(*, decision: Decision) -> date | None:
-    """The day the decision becomes final (生效), or None while it cannot be said.
-
-    * revoked on appeal: never (None);
-    * reviewed on appeal (upheld or changed): the review date;
-    * 不予追究: the decision date (there is nothing to appeal, Art 16);
-    * otherwise the day after the appeal deadline, counted from the recorded delivery to the
-      person, as long as no appeal is pending review. A late appeal recorded as 逾期不予受理
-      does not stop it.
-    """
-    version = decision.current_version
-    if version is None or version.outcome == Outcome.REVOKED:
-        return None
-    appeals = list(decision.appeals.all())
-    reviewed = [a.reviewed_on for a in appeals if a.status == Appeal.Status.REVIEWED]
-    if reviewed:
-        return max(d for d in reviewed if d is not None)
-    if version.outcome == Outcome.NOT_PURSUE:
-        return decision.decided_on
-    if any(a.status == Appeal.Status.PENDING for a in appeals):
-        return None
-    if decision.appeal_deadline is None:
-        return None
-    return decision.appeal_deadline + timedelta(days=1)
-
-
-def decision_is_final(*, decision: Decision, today: date | None = None) -> bool:
-    """Whether the decision is final (生效) on ``today``: computed, no job sets it."""
-    final_on = decision_final_on(decision=decision)
-    return final_on is not None and (today or timezone.localdate()) >= final_on
 
 
 @dataclass(frozen=True)
@@ -436,21 +405,17 @@ def party_assessment(*, party: CaseParty, on: date | None = None) -> dict[str, A
 
 
 def recusal_reason_for(*, case: Case, user: Any = None, person: Person | None = None) -> str:
-    from accountability.cases.services import recusal_reason
-
-    return recusal_reason(case, user=user, person=person)
+    return access.recusal_reason(case, user=user, person=person)
 
 
 def team_candidates(*, case: Case) -> QuerySet[Any]:
     """Users of the handling commission's tree who may join the team (no recusal reason)."""
     from django.contrib.auth import get_user_model
 
-    from accountability.cases.services import NON_TEAM_ROLES
-
     users = (
         get_user_model()
         .objects.filter(is_active=True, organisation_id__in=access.subtree_ids(case.handling_organ))
-        .exclude(role__in=[str(r) for r in NON_TEAM_ROLES])
+        .exclude(role__in=[str(r) for r in access.NON_TEAM_ROLES])
     )
     excluded = [u.pk for u in users if recusal_reason_for(case=case, user=u)]
     return users.exclude(pk__in=excluded).order_by("organisation__code", "username")
@@ -509,7 +474,7 @@ class WorkQueue:
     )
 
     def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
-        return [(key, label, getattr(self, key)) for key, label in self.SECTIONS]
+        return [(key, str(label), getattr(self, key)) for key, label in self.SECTIONS]
 
     @property
     def total(self) -> int:

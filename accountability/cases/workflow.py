@@ -26,9 +26,11 @@ Decisions made here (documented in the module rather than guessed by readers):
 * Actions that do not change the state (evidence, hearings, appeals …) are in the table too,
   with ``target=None``, so that "what may I do now" and the refusals come from one place.
 
-Who may act: ``roles`` are account roles (``accounts.User.Role`` values) held on the case; the
-services add the organ check (the user's commission handles the case, Art 11) and team
-membership (``team_member`` is a role held only through a TeamMembership of this case).
+Who may act: ``roles`` are account roles (``accounts.User.Role``) held on the case, as
+cases/access.py computes them (the user's commission handles the case, Art 11; ``team_member``
+is held only through a TeamMembership of this case). The table is the one source the services
+consult (cases/services/_step.py): roles, ``guards`` (preconditions on the case, each checked
+once) and ``completes_when`` (when a per-person step moves the case on).
 """
 
 from __future__ import annotations
@@ -40,29 +42,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accountability.accounts.models import User
 from accountability.accounts.permissions import INFORMANT_VIEWERS
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import join_list
 
+#: Account roles: the one vocabulary of accounts (``accounts.User.Role``).
+Role = User.Role
 
-class Role(models.TextChoices):
-    """Account roles, mirroring ``accounts.User.Role`` (a test keeps the two equal)."""
-
-    CASE_OFFICER = "case_officer", _("监督室工作人员")
-    OFFICE_HEAD = "office_head", _("监督室负责人")
-    LEADER = "leader", _("分管(联系)领导")
-    TEAM_MEMBER = "team_member", _("调查组成员")
-    COMMITTEE_SECRETARY = "committee_secretary", _("常委会秘书")
-    ARCHIVIST = "archivist", _("组织部档案管理员")
-    CITY_OFFICER = "city_officer", _("市纪委监督室工作人员")
-    TOWNSHIP_OFFICER = "township_officer", _("乡镇纪委工作人员")
-    SUBJECT = "subject", _("被追究责任者")
-    SYSTEM_ADMIN = "system_admin", _("系统管理员")
-    SECURITY_ADMIN = "security_admin", _("安全管理员")
-    AUDIT_ADMIN = "audit_admin", _("审计管理员")
-
-
-ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+#: 三员分立: the three administrators hold no role on any case (accounts.User.ADMIN_ROLES).
+ADMIN_ROLES = User.ADMIN_ROLES
 
 # Roles that may see who reported a clue (DOMAIN.md: "only named roles may see who reported"):
 # one list for the whole system, in accounts.permissions.
@@ -118,23 +107,16 @@ class Action(models.TextChoices):
 
 
 class Guard(models.TextChoices):
-    """Conditions the services check before an action; the label says the rule."""
+    """Preconditions on the case itself, checked by the services' step before the action.
 
-    LEADING_CADRE = "leading_cadre", _("第十一条：上级机关只可直接追究下级纪检监察机关领导干部")
+    Each has one check (``@guard`` in cases/services, next to the stage that states the rule and
+    its refusal); the label names it. What depends on the action's input (a quorum, a written
+    appeal, a departure reason …) is validated by the service that takes the input.
+    """
+
     HAS_PARTY = "has_party", _("案件应当至少有一名被调查人")
-    TEAM_RECUSAL = "team_recusal", _("被调查人及有回避事由的人员不得参加调查组")
+    LEADING_CADRE = "leading_cadre", _("第十一条：上级机关只可直接追究下级纪检监察机关领导干部")
     PARTY_FACTS_COMPLETE = "party_facts_complete", _("每名被调查人的责任事实已认定")
-    DEPARTURE_REASON = "departure_reason", _("偏离测算措施的，应当书面说明理由")
-    QUORUM = "quorum", _("常委会到会人数符合规定")
-    VOTE_RECUSAL = "vote_recusal", _("被调查人及有回避事由的常委应当回避表决")
-    MOTION_PASSED = "motion_passed", _("表决获得通过")
-    PARTY_HEARD = "party_heard", _("第十三条第(二)项：已听取陈述和申辩，或已记录拒绝陈述")
-    RECTIFICATION_DEADLINE = "rectification_deadline", _("责令限期整改的，应当确定整改期限")
-    DELIVERED_TO_PERSON = "delivered_to_person", _("第十六条：申诉期限自本人接到决定之日起计算")
-    WRITTEN_APPEAL = "written_appeal", _("第十六条：申诉应当以书面形式提出")
-    APPEAL_IN_TIME = "appeal_in_time", _("第十六条：15日内申诉；逾期申诉须说明正当理由方可受理")
-    REVIEWING_ORGAN = "reviewing_organ", _("第十六条：由作出决定的机关或上级机关复查")
-    APPEAL_PENDING = "appeal_pending", _("申诉待复查")
     DECISIONS_FINAL = "decisions_final", _("每名被调查人的决定已生效或已撤销")
     RECTIFICATIONS_DONE = "rectifications_done", _("责令限期整改事项已完成")
 
@@ -143,9 +125,10 @@ class Guard(models.TextChoices):
 class Transition:
     """One row of the table: ``action`` is allowed from ``sources`` to ``roles``.
 
-    ``target`` None: the state does not change. ``per_party``: the action is taken for one
-    person concerned at a time. ``completes_when``: with ``target``, the case moves only when
-    this condition (checked by the service) holds, e.g. every person's decision issued.
+    ``target`` None: the state does not change. ``guards``: preconditions the step checks
+    before the action. ``per_party``: the action is taken for one person concerned at a time.
+    ``completes_when``: with ``target``, the case moves only when this condition holds after
+    the action (evaluated by the services' step), e.g. every person's decision issued.
     """
 
     action: Action
@@ -211,22 +194,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.CASE_TAKE_OVER, _BEFORE_DECISION, None, {R.CITY_OFFICER}, [G.LEADING_CADRE]),
     # 13(2) 调查核实
     _t(A.TEAM_FORM, {S.ACCEPTED}, S.INVESTIGATING,
-       {R.CASE_OFFICER, R.OFFICE_HEAD, R.CITY_OFFICER}, [G.TEAM_RECUSAL]),
+       {R.CASE_OFFICER, R.OFFICE_HEAD, R.CITY_OFFICER}),
     _t(A.TEAM_MEMBER_ADD, {S.INVESTIGATING, S.REPORTED}, None,
-       {R.CASE_OFFICER, R.OFFICE_HEAD, R.CITY_OFFICER}, [G.TEAM_RECUSAL]),
+       {R.CASE_OFFICER, R.OFFICE_HEAD, R.CITY_OFFICER}),
     _t(A.EVIDENCE_ADD, {S.INVESTIGATING, S.REPORTED}, None, _INVESTIGATORS),
     _t(A.HEARING_RECORD, {S.INVESTIGATING, S.REPORTED}, None, _INVESTIGATORS, per_party=True),
     _t(A.HEARING_REFUSAL_RECORD, {S.INVESTIGATING, S.REPORTED}, None, _INVESTIGATORS,
        per_party=True),
     _t(A.REPORT_SUBMIT, {S.INVESTIGATING}, S.REPORTED, _INVESTIGATORS,
-       [G.HAS_PARTY, G.PARTY_FACTS_COMPLETE, G.DEPARTURE_REASON]),
+       [G.HAS_PARTY, G.PARTY_FACTS_COMPLETE]),
     _t(A.REPORT_RETURN, {S.REPORTED}, S.INVESTIGATING,
        {R.OFFICE_HEAD, R.LEADER, R.COMMITTEE_SECRETARY, R.CITY_OFFICER}),
     # 13(3) 研究决定
-    _t(A.MEETING_RECORD, {S.REPORTED}, None, _COMMITTEE,
-       [G.QUORUM, G.VOTE_RECUSAL, G.MOTION_PASSED]),
+    _t(A.MEETING_RECORD, {S.REPORTED}, None, _COMMITTEE),
     _t(A.DECISION_RECORD, {S.REPORTED}, S.DECIDED, _COMMITTEE,
-       [G.PARTY_HEARD, G.QUORUM, G.DEPARTURE_REASON, G.RECTIFICATION_DEADLINE],
        per_party=True, completes_when="every_party_decided"),
     # 13(4) 执行决定
     _t(A.DECISION_ISSUE, {S.DECIDED}, S.ISSUED, _HANDLERS,
@@ -238,12 +219,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.CITY_FILING_RECORD, {S.DELIVERED}, S.FILED, _HANDLERS,
        completes_when="archived_and_filed"),
     # Art 16 申诉 and Art 10 责令限期整改, per person.
-    _t(A.APPEAL_REGISTER, _AFTER_ISSUE, None, _HANDLERS,
-       [G.DELIVERED_TO_PERSON, G.WRITTEN_APPEAL, G.APPEAL_IN_TIME], per_party=True),
+    _t(A.APPEAL_REGISTER, _AFTER_ISSUE, None, _HANDLERS, per_party=True),
     _t(A.APPEAL_REVIEW_RECORD, _AFTER_ISSUE, None,
-       {R.COMMITTEE_SECRETARY, R.OFFICE_HEAD, R.CITY_OFFICER},
-       [G.APPEAL_PENDING, G.REVIEWING_ORGAN, G.DEPARTURE_REASON, G.RECTIFICATION_DEADLINE],
-       per_party=True),
+       {R.COMMITTEE_SECRETARY, R.OFFICE_HEAD, R.CITY_OFFICER}, per_party=True),
     _t(A.RECTIFICATION_COMPLETE, {S.DECIDED, *_AFTER_ISSUE}, None, _HANDLERS, per_party=True),
     _t(A.CASE_CLOSE, {S.FILED}, S.CLOSED, {R.CASE_OFFICER, R.OFFICE_HEAD, R.CITY_OFFICER},
        [G.DECISIONS_FINAL, G.RECTIFICATIONS_DONE]),
@@ -300,8 +278,8 @@ def illegal_message(state: State | str, action: Action | str) -> str:
 
 
 def role_message(transition: Transition, roles: Iterable[str]) -> str:
-    allowed = [r.label for r in Role if r in transition.roles]
-    mine = [Role(r).label for r in sorted({str(r) for r in roles}) if r in Role.values]
+    allowed = [str(r.label) for r in Role if r in transition.roles]
+    mine = [str(Role(r).label) for r in sorted({str(r) for r in roles}) if r in Role.values]
     return MSG_ROLE.format(
         action=transition.label, roles=_join(allowed), mine=_join(mine) or MSG_NO_ROLE
     )

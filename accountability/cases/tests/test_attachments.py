@@ -138,7 +138,7 @@ class NoOrphanTests(AttachmentTestCase):
         """The database refuses the audit entry (locked): row and file are both gone."""
         locked = OperationalError("database is locked")
         with (
-            mock.patch.object(services, "audit_log", side_effect=locked),
+            mock.patch.object(services._step, "audit_log", side_effect=locked),
             self.assertRaises(OperationalError),
         ):
             self.add("笔录.txt", "谈话笔录".encode())
