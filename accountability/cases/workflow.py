@@ -42,13 +42,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accountability.accounts.models import Role as Role  # re-exported: the one vocabulary
 from accountability.accounts.models import User
 from accountability.accounts.permissions import INFORMANT_VIEWERS
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import join_list
-
-#: Account roles: the one vocabulary of accounts (``accounts.User.Role``).
-Role = User.Role
 
 #: 三员分立: the three administrators hold no role on any case (accounts.User.ADMIN_ROLES).
 ADMIN_ROLES = User.ADMIN_ROLES
