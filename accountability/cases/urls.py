@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accountability.cases import views
-from accountability.cases import views_actions as actions
+from accountability.cases.views import actions
 
 app_name = "cases"
 

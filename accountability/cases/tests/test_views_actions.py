@@ -18,7 +18,7 @@ from django.urls import reverse
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import seal_value
 from accountability.cases import forms, services
-from accountability.cases import views_actions as actions
+from accountability.cases.views import actions
 from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Appeal,
