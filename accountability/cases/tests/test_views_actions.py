@@ -18,7 +18,6 @@ from django.urls import reverse
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import seal_value
 from accountability.cases import forms, services
-from accountability.cases.views import actions
 from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Appeal,
@@ -34,10 +33,12 @@ from accountability.cases.models import (
     TeamMembership,
 )
 from accountability.cases.tests.factories import Flow, ago, committee, today
+from accountability.cases.views import actions
 from accountability.cases.workflow import State
 from accountability.common.testing import PersonasMixin
 from accountability.documents import selectors as document_selectors
 from accountability.documents import services as document_services
+from accountability.documents import views_case
 from accountability.documents.models import DocumentNumberSequence, IssuedDocument
 from accountability.documents.pdf import pdf_available
 from accountability.documents.tests.helpers import docx_text
@@ -657,7 +658,8 @@ class IssueAndDeliveryTests(ActionTestCase):
         )
         page = self.client.get(response["Location"])
         self.assertContains(
-            page, actions.MSG_DOCUMENT_ISSUED.format(title="责任追究决定书（吴刚）", number=number)
+            page,
+            views_case.MSG_DOCUMENT_ISSUED.format(title="责任追究决定书（吴刚）", number=number),
         )
         self.assertContains(page, reverse("documents:download", args=[document.pk, "docx"]))
         pdf_link = reverse("documents:download", args=[document.pk, "pdf"])

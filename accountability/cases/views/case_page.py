@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.audit.services import audit_log
-from accountability.cases import access, selectors
+from accountability.cases import access, extensions, selectors
 from accountability.cases import workflow as wf
 from accountability.cases.models import Appeal, Case, CaseParty, Decision, Delivery
 from accountability.cases.views.common import (
@@ -26,11 +26,6 @@ from accountability.cases.views.common import (
     state_tone,
 )
 from accountability.common.errors import DomainError
-from accountability.documents import selectors as document_selectors
-from accountability.documents.context import CRIMINAL
-from accountability.documents.kinds import DocumentKind
-from accountability.documents.pdf import pdf_available
-from accountability.documents.roles import issuer_roles
 
 A = wf.Action
 
@@ -209,51 +204,9 @@ def _decision_block(
         "rectifications": rect_rows,
         "restrictions": selectors.decision_restrictions(decision=decision),
         "final_on": selectors.decision_final_on(decision=decision),
-        "document": decision.documents.filter(kind=DocumentKind.DECISION)
-        .select_related("pdf__job")
-        .order_by("-version", "-id")
-        .first(),
-        "pdf_available": pdf_available(),
-        # The documents app's PDF status: who may ask for it again, and where to come back.
-        "can_retry_pdf": bool(
-            access.case_roles(case=case, user=user) & issuer_roles(DocumentKind.DECISION)
-        ),
         "next": f"{reverse('cases:detail', args=[pk])}#decision-{decision.pk}",
-    }
-
-
-def _documents(case: Case, user: Any, has_attachments: bool) -> dict[str, Any]:
-    """The case's issued documents (every version), the other papers the user may issue on
-    the documents page, and the dossier package when there is something to package."""
-    rows = document_selectors.document_list_for_case(case=case)
-    superseded = {d.supersedes_id for d in rows if d.supersedes_id}
-    roles = access.case_roles(case=case, user=user)
-    others = [
-        option.title
-        for option in document_selectors.issue_options(case=case, user=user)
-        if option.kind != DocumentKind.DECISION
-        and option.ready
-        and option.allowed
-        and option.issued is None
-    ]
-    can_export = bool(rows or has_attachments) and document_selectors.can_export_dossier(
-        case=case, user=user
-    )
-    return {
-        "rows": [
-            {
-                "document": d,
-                "superseded": d.pk in superseded,
-                "can_retry": bool(roles & issuer_roles(d.kind)),
-            }
-            for d in rows
-        ],
-        "others": others,
-        "can_export": can_export,
-        "transfer": can_export and case.parties.filter(severity=CRIMINAL).exists(),
-        "pdf_available": pdf_available(),
-        "url": reverse("documents:case_documents", args=[case.pk]),
-        "next": f"{reverse('cases:detail', args=[case.pk])}#documents",
+        # The documents app's: the decision's document and its PDF status.
+        **extensions.decision_panels(decision=decision, case=case, user=user),
     }
 
 
@@ -350,8 +303,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "city_filing": _one_to_one(case, "city_filing"),
         "timeline": timeline,
         "progress": _progress(case),
-        "documents": _documents(case, user, bool(attachments)),
-        "documents_url": reverse("documents:case_documents", args=[case.pk]),
+        # The documents app's panel ("documents", "documents_url").
+        **extensions.case_panels(case=case, user=user, has_attachments=bool(attachments)),
         "can_view_informant": case.has_informant
         and selectors.can_view_informant(case=case, user=user),
         "informant_scope_note": selectors.informant_scope_note(),

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_http_methods
 
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.cases import access, files, forms, selectors, services
+from accountability.cases import access, extensions, files, forms, selectors, services
 from accountability.cases import workflow as wf
-from accountability.cases.models import Appeal, Attachment, Case, Decision
+from accountability.cases.models import Appeal, Attachment, Case
 from accountability.cases.views.common import (
     DECISION_TONES,
     as_http,
@@ -187,29 +187,10 @@ def _subject_page(request: HttpRequest, today: Any) -> HttpResponse:
                 "restrictions": selectors.decision_restrictions(decision=decision),
                 "rectifications": list(decision.rectifications.all()),
                 "appeals": list(decision.appeals.all()),
-                "documents": _subject_documents(decision),
+                "documents": extensions.subject_documents(decision=decision),
             }
         )
     return render(request, "cases/my_decisions.html", {"rows": rows, "today": today})
-
-
-def _subject_documents(decision: Decision) -> list[dict[str, str]]:
-    """The papers of a decision its subject may download (the documents app decides which)."""
-    try:
-        from accountability.documents.selectors import SUBJECT_KINDS
-    except ImportError:
-        return []
-    result = []
-    for document in (
-        decision.documents.filter(kind__in=SUBJECT_KINDS).select_related("pdf").order_by("id")
-    ):
-        if document.recipient not in ("", "person"):
-            continue
-        fmt = "pdf" if document.pdf_ready else "docx"
-        url = url_or_empty("documents:download", document.pk, fmt)
-        if url:
-            result.append({"title": str(document), "url": url})
-    return result
 
 
 # ---------------------------------------------------------------------------------------------

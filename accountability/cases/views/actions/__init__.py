@@ -24,12 +24,8 @@ from accountability.cases.views.actions.decision import (
 )
 from accountability.cases.views.actions.execution import (
     MSG_DELIVERED_DEADLINE,
-    MSG_DOCUMENT_ISSUED,
     ArchiveRecordView,
     CityFilingView,
-    DecisionIssueBase,
-    DecisionIssueView,
-    DecisionPaperRecordView,
     DeliveryRecordView,
 )
 from accountability.cases.views.actions.intake import (
@@ -55,7 +51,6 @@ __all__ = [
     "MSG_APPEAL_LATE_ACCEPTED",
     "MSG_APPEAL_LATE_REJECTED",
     "MSG_DELIVERED_DEADLINE",
-    "MSG_DOCUMENT_ISSUED",
     "ActionView",
     "AppealRegisterView",
     "AppealReviewView",
@@ -67,9 +62,6 @@ __all__ = [
     "ClueApproveView",
     "ClueRejectView",
     "ConflictDeclareView",
-    "DecisionIssueBase",
-    "DecisionIssueView",
-    "DecisionPaperRecordView",
     "DecisionRecordView",
     "DeliveryRecordView",
     "EvidenceAddView",
