@@ -1,9 +1,13 @@
-"""The one place where an uncaught DomainError becomes an HTTP 4xx page (or JSON).
+"""The one place where a refusal becomes an HTTP answer, and where an access refusal is audited.
 
-Views that can show the message next to a form catch DomainError themselves;
-anything that escapes a view ends here instead of as a 500. The message is
-shown as given (Chinese, naming the field and the rule). A value the database cannot take
-(an id beyond 64 bits, an overlong search pattern) is the request's fault too: a 400.
+``domain_error_response`` maps a DomainError to its status (NotFound → 404, PermissionDenied →
+403, any other → 400) as a page or JSON, and writes the ``access_denied`` audit entry for a
+PermissionDenied. ``DomainErrorMiddleware.process_exception`` sends every DomainError that
+escapes a view here, and ``accounts.permissions.role_required`` its refusals. Views only put a
+DomainError that a form can show back on the form (``CaseForm.add_domain_error``); a
+NotFound or PermissionDenied they let through. The message is shown as given (Chinese, naming
+the field and the rule). A value the database cannot take (an id beyond 64 bits, an overlong
+search pattern) is the request's fault too: a 400.
 """
 
 from __future__ import annotations
@@ -37,18 +41,25 @@ def input_out_of_range(exception: BaseException) -> bool:
     )
 
 
-def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
-    if isinstance(error, PermissionDenied):
-        from accountability.audit.services import audit_log
+def audit_access_denied(request: HttpRequest, message: str) -> None:
+    """The refusal of a request (GB/T 22239: failures are audited): the path, in clear; the
+    message (it may name a party) as the audit log keeps details."""
+    from accountability.audit.services import audit_log
 
-        audit_log(
-            actor=getattr(request, "user", None),
-            action="access_denied",
-            target=("url", "", request.path[:200]),
-            request=request,
-            outcome="denied",
-            detail=error.message,
-        )
+    audit_log(
+        actor=getattr(request, "user", None),
+        action="access_denied",
+        target=("url", "", request.path[:200]),
+        request=request,
+        outcome="denied",
+        detail=message,
+    )
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The answer to a refusal (a page, or JSON when asked), a PermissionDenied audited."""
+    if isinstance(error, PermissionDenied):
+        audit_access_denied(request, error.message)
     accept = request.headers.get("Accept", "")
     if "application/json" in accept and "text/html" not in accept:
         return JsonResponse(error.as_dict(), status=error.status)

@@ -14,9 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +30,6 @@ from accountability.cases import workflow as wf
 from accountability.cases.models import Appeal, Attachment, Case
 from accountability.cases.views.common import (
     DECISION_TONES,
-    as_http,
     get_case,
     state_tone,
     url_or_empty,
@@ -50,9 +48,9 @@ MSG_CLUE_SAVED = gettext_lazy("问题线索已登记，编号 {number}。")
 def _deny_outsiders(user: Any) -> None:
     """Administrators (三员分立) and the person held accountable do not open case files."""
     if access.is_administrator(user):
-        raise HttpPermissionDenied(MSG_ADMIN_NO_CASES)
+        raise PermissionDenied(MSG_ADMIN_NO_CASES)
     if getattr(user, "role", None) == wf.Role.SUBJECT:
-        raise HttpPermissionDenied(MSG_SUBJECT_NO_CASES)
+        raise PermissionDenied(MSG_SUBJECT_NO_CASES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +136,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """What waits for me: approvals, hearings, deliveries, deadlines within 7 days, overdue."""
     user = request.user
     if access.is_administrator(user):
-        raise HttpPermissionDenied(MSG_ADMIN_NO_CASES)
+        raise PermissionDenied(MSG_ADMIN_NO_CASES)
     today = timezone.localdate()
     if getattr(user, "role", None) == wf.Role.SUBJECT:
         return _subject_page(request, today)
@@ -232,7 +230,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def clue_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if getattr(user, "role", None) not in wf.CLUE_REGISTER_ROLES:
-        raise HttpPermissionDenied(MSG_CLUE_ROLE)
+        raise PermissionDenied(MSG_CLUE_ROLE)
     form = forms.ClueForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -248,9 +246,9 @@ def clue_create(request: HttpRequest) -> HttpResponse:
                 persons=list(data["persons"]),
                 request=request,
             )
-        except PermissionDenied as error:
-            raise as_http(error) from error
         except DomainError as error:
+            if isinstance(error, NotFound | PermissionDenied):
+                raise  # the middleware answers (404/403) and audits the refusal
             form.add_domain_error(error)
         else:
             messages.success(request, MSG_CLUE_SAVED.format(number=case.number))
@@ -264,12 +262,11 @@ def informant(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
     try:
         person = selectors.case_informant_for_user(case=case, user=request.user, request=request)
-    except (NotFound, PermissionDenied) as error:
-        if isinstance(error, PermissionDenied):
-            error = PermissionDenied(
-                f"{error.message}{selectors.informant_scope_note()}", code=error.code
-            )
-        raise as_http(error) from error
+    except PermissionDenied as error:
+        # Who may see it and why: the refusal names the scope (the middleware answers 403).
+        raise PermissionDenied(
+            f"{error.message}{selectors.informant_scope_note()}", code=error.code
+        ) from error
     return render(request, "cases/informant.html", {"case": case, "informant": person})
 
 
@@ -280,7 +277,7 @@ def attachment_download(request: HttpRequest, pk: int, obj: int) -> HttpResponse
     case = get_case(request, pk)
     attachment = Attachment.objects.filter(case=case, pk=obj).first()
     if attachment is None:
-        raise Http404(NotFound().message)
+        raise NotFound()
     try:
         files.verify(attachment)
     except DomainError as error:

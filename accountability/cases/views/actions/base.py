@@ -17,9 +17,8 @@ from typing import Any, ClassVar
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +35,7 @@ from accountability.cases.models import (
     Decision,
     Rectification,
 )
-from accountability.cases.views.common import as_http, assessment_view, get_case
+from accountability.cases.views.common import assessment_view, get_case
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
 
 A = wf.Action
@@ -72,8 +71,7 @@ class ActionView(LoginRequiredMixin, View):
         self.target = self.get_target(kwargs.get("obj"))
         refusal = self.refusal()
         if isinstance(refusal, PermissionDenied):
-            self.audit_refusal(refusal)
-            raise HttpPermissionDenied(refusal.message)
+            raise refusal  # the middleware answers 403 and audits the refusal
         if refusal is not None:
             messages.error(request, refusal.message)
             return redirect(self.case_url())
@@ -87,9 +85,8 @@ class ActionView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 result = self.perform(form)
-            except (NotFound, PermissionDenied) as error:
-                self.audit_refusal(error)
-                raise as_http(error) from error
+            except (NotFound, PermissionDenied):
+                raise  # the middleware answers (404/403) and audits the refusal
             except DomainError as error:
                 self.audit_refusal(error)
                 form.add_domain_error(error)
@@ -99,7 +96,8 @@ class ActionView(LoginRequiredMixin, View):
         return self.render_form(form)
 
     def audit_refusal(self, error: DomainError) -> None:
-        """Record a refused action (GB/T 22239: success and failure are audited).
+        """Record an action that failed on the form (GB/T 22239: success and failure are
+        audited); a PermissionDenied is audited where it is answered (common.middleware).
 
         The service's own audit entry rolled back with its transaction; this one is
         written after it, outside any transaction of the action.
@@ -111,11 +109,7 @@ class ActionView(LoginRequiredMixin, View):
             # The code and field are language-neutral; the message is as the user saw it.
             changes={"action": str(self.action), "code": error.code, "field": error.field},
             request=self.request,
-            outcome=(
-                AuditEntry.Outcome.DENIED
-                if isinstance(error, PermissionDenied)
-                else AuditEntry.Outcome.FAILURE
-            ),
+            outcome=AuditEntry.Outcome.FAILURE,
             detail=error.message,
         )
 
@@ -175,7 +169,7 @@ class ActionView(LoginRequiredMixin, View):
         try:
             return queries[self.target_kind].get(pk=int(obj))
         except (TypeError, ValueError, models.ObjectDoesNotExist):
-            raise Http404(NotFound().message) from None
+            raise NotFound() from None
 
     def refusal(self) -> DomainError | None:
         """Why the user may not take this action on this case now (None when they may)."""
