@@ -81,6 +81,11 @@ def _version() -> Any:
     return version_in_force(timezone.localdate())
 
 
+def circumstance_refs() -> list[tuple[int, str]]:
+    """Art 8's circumstances by their reference alone (第八条第(一)项 …), for a filter."""
+    return [(number, c.ref) for number, c in sorted(_version().circumstances.items())]
+
+
 def circumstance_choices() -> list[tuple[int, str]]:
     return [
         (number, f"{c.ref} {c.summary}") for number, c in sorted(_version().circumstances.items())
@@ -111,13 +116,16 @@ def condition_choices() -> list[tuple[str, str]]:
 
 def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The measures grouped by the first tier that opens them (Art 10), lightest first."""
+    version = _version()
     seen: set[str] = set()
     groups: list[tuple[str, list[tuple[str, str]]]] = []
-    for tier, measures in _version().measures.items():
+    for tier, measures in version.measures.items():
         names = [m.name for m in measures if m.name not in seen]
         seen.update(names)
         if names:
-            groups.append((f"情节{tier}" if tier != "涉嫌犯罪" else tier, [(n, n) for n in names]))
+            # The referral tier (涉嫌犯罪) reads as it is; the others as 情节较轻 ….
+            label = tier if tier == version.referral_tier else f"情节{tier}"
+            groups.append((label, [(n, n) for n in names]))
     return groups
 
 

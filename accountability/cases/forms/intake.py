@@ -32,6 +32,7 @@ from accountability.cases.models import (
     CaseParty,
     ConflictDeclaration,
 )
+from accountability.cases.workflow import ADMIN_ROLES
 from accountability.common.forms import ModelChoiceField, ModelMultipleChoiceField
 from accountability.people.models import Person
 
@@ -179,7 +180,7 @@ class ConflictForm(CaseForm):
         self.fields["user"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, organisation_id__in=organs)
-            .exclude(role__in=["system_admin", "security_admin", "audit_admin"])
+            .exclude(role__in=[str(r) for r in ADMIN_ROLES])
             .order_by("organisation__code", "username")
         )
         self.fields["user"].label_from_instance = user_label

@@ -7,15 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-import rulebook
 from accountability.cases.forms.base import (
     MSG_DATE_RANGE,
     CaseForm,
+    circumstance_refs,
     date_field,
     prc_founded,
     search_bound,
+    severity_choices,
 )
-from accountability.cases.models import CaseParty
 from accountability.common.forms import ModelChoiceField
 from accountability.people.models import Organisation
 
@@ -41,10 +41,9 @@ class CaseFilterForm(CaseForm):
         self.fields["state"].choices = [("", _("全部")), *list(State.choices)]
         self.fields["unit"].queryset = Organisation.objects.order_by("code")
         self.fields["unit"].empty_label = _("全部")
-        self.fields["circumstance"].choices = [("", _("全部"))] + [
-            (n, f"第八条第({rulebook.regulation.chinese_number(n)})项") for n in range(1, 10)
-        ]
-        self.fields["severity"].choices = [("", _("全部")), *list(CaseParty.Severity.choices)]
+        # The regulation's vocabulary comes from the rulebook version in force.
+        self.fields["circumstance"].choices = [("", _("全部")), *circumstance_refs()]
+        self.fields["severity"].choices = [("", _("全部")), *severity_choices()]
         self.fields["q"].widget.attrs["placeholder"] = _("案件编号或摘要")
         self.fields["person"].widget.attrs["placeholder"] = _("姓名")
 
