@@ -136,6 +136,22 @@ class ClueApproveTests(ActionTestCase):
         message = wf.role_message(transition, {"case_officer"})
         self.assertContains(response, message, status_code=403)
 
+    def test_the_refusal_is_audited_once_where_it_is_answered(self):
+        """The 403 is the middleware's: one access_denied entry with the path and the message."""
+        flow = self.flow()
+        self.client.force_login(self.case_officer)
+        url = reverse("cases:clue_approve", args=[flow.case.pk])
+        before = AuditEntry.objects.filter(outcome="denied").count()
+        self.client.get(url)
+        entries = AuditEntry.objects.filter(outcome="denied").order_by("seq")
+        self.assertEqual(entries.count(), before + 1)
+        entry = entries.last()
+        message = wf.role_message(wf.transition_for(wf.Action.CLUE_APPROVE), {"case_officer"})
+        self.assertEqual(
+            (entry.action, entry.actor, entry.target_repr, entry.sealed["detail"]),
+            ("access_denied", self.case_officer, url, seal_value(message)),
+        )
+
 
 class ClueRejectTests(ActionTestCase):
     def test_leader_rejects_with_reason(self):
