@@ -11,11 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, gettext_noop
 
 from accountability.accounts.models import User
+from accountability.common.errors import PermissionDenied
 
 Role = User.Role
 
@@ -104,20 +104,12 @@ def forbidden_message(user) -> str:
 
 
 def forbidden_response(request: HttpRequest, message: str | None = None) -> HttpResponse:
-    """A 403 page with a Chinese message; the refusal is audited (access_denied)."""
-    from accountability.audit.services import audit_log
+    """A 403 page with a Chinese message; the refusal is audited (access_denied). Both by the
+    one mapping of refusals (common.middleware.domain_error_response)."""
+    from accountability.common.middleware import domain_error_response
 
-    message = message or forbidden_message(request.user)
-    audit_log(
-        actor=request.user,
-        action="access_denied",
-        target=("url", "", request.path[:200]),
-        request=request,
-        outcome="denied",
-        detail=message,
-    )
-    body = render_to_string("accounts/forbidden.html", {"message": message}, request=request)
-    return HttpResponseForbidden(body)
+    error = PermissionDenied(message or forbidden_message(request.user))
+    return domain_error_response(request, error)
 
 
 def role_required(*roles) -> Callable:

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-from accountability.cases import views
-from accountability.cases import views_actions as actions
+from accountability.cases import extensions, views
+from accountability.cases.views import actions
 
 app_name = "cases"
 
@@ -46,17 +46,8 @@ urlpatterns = [
         name="decision_record",
     ),
     # 13(4) 执行决定
-    path(
-        "<int:pk>/decisions/<int:obj>/issue/",
-        actions.DecisionIssueView.as_view(),
-        name="decision_issue",
-    ),
-    # 纸质文书补录: a decision document issued on paper outside the system.
-    path(
-        "<int:pk>/decisions/<int:obj>/issue/paper/",
-        actions.DecisionPaperRecordView.as_view(),
-        name="decision_issue_paper",
-    ),
+    # 印发 and 纸质文书补录 (cases:decision_issue, cases:decision_issue_paper) are the documents
+    # app's pages, joined below (cases.extensions).
     path(
         "<int:pk>/decisions/<int:obj>/delivery/",
         actions.DeliveryRecordView.as_view(),
@@ -81,4 +72,6 @@ urlpatterns = [
         name="rectification_complete",
     ),
     path("<int:pk>/close/", actions.CaseCloseView.as_view(), name="case_close"),
+    # Pages other apps add under this namespace (documents: the decision's issue pages).
+    *[path("", include(module)) for module in extensions.url_modules()],
 ]

@@ -1,4 +1,4 @@
-"""The one domain error type, mapped to HTTP 4xx in one place (views.py).
+"""The one domain error type, mapped to HTTP 4xx in one place (common/middleware.py).
 
 It carries a stable code, the field at fault and a Chinese message that a
 user can act on. Messages are usually lazy translations (module constants): the message is

@@ -1,12 +1,17 @@
-"""The one place where an uncaught DomainError becomes an HTTP 4xx page (or JSON).
+"""The one place where a refusal becomes an HTTP answer, and where an access refusal is audited.
 
-Views that can show the message next to a form catch DomainError themselves;
-anything that escapes a view ends here instead of as a 500. The message is
-shown as given (Chinese, naming the field and the rule). A value the database cannot take
-(an id beyond 64 bits, an overlong search pattern) is the request's fault too: a 400.
+``domain_error_response`` maps a DomainError to its status (NotFound → 404, PermissionDenied →
+403, any other → 400) as a page or JSON, and has the ``access_denied`` audit entry written for a
+PermissionDenied. ``DomainErrorMiddleware.process_exception`` sends every DomainError that
+escapes a view here, and ``accounts.permissions.role_required`` its refusals. Views only put a
+DomainError that a form can show back on the form (``CaseForm.add_domain_error``); a
+NotFound or PermissionDenied they let through. The message is shown as given (Chinese, naming
+the field and the rule). A value the database cannot take (an id beyond 64 bits, an overlong
+search pattern) is the request's fault too: a 400.
 
-A refusal (PermissionDenied) is sent as the signal ``access_denied`` before its page is
-rendered; the audit app, a layer above common, records it (accountability.audit.apps).
+The audit entry is not written here: common sits below audit, so a refusal is sent as the
+signal ``access_denied`` before its page is rendered, and the audit app records it
+(accountability.audit.apps).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ def input_out_of_range(exception: BaseException) -> bool:
 
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The answer to a refusal (a page, or JSON when asked), a PermissionDenied audited."""
     if isinstance(error, PermissionDenied):
         access_denied.send(sender=DomainErrorMiddleware, request=request, detail=error.message)
     accept = request.headers.get("Accept", "")

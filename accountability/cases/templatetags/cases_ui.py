@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 import rulebook
-from accountability.cases.views_common import DECISION_TONES, state_tone
+from accountability.cases.views.common import DECISION_TONES, state_tone
 from accountability.common.i18n import join_list
 
 register = template.Library()

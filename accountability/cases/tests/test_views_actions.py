@@ -18,7 +18,6 @@ from django.urls import reverse
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import seal_value
 from accountability.cases import forms, services
-from accountability.cases import views_actions as actions
 from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Appeal,
@@ -34,10 +33,12 @@ from accountability.cases.models import (
     TeamMembership,
 )
 from accountability.cases.tests.factories import Flow, ago, committee, today
+from accountability.cases.views import actions
 from accountability.cases.workflow import State
 from accountability.demo.testing import PersonasMixin
 from accountability.documents import selectors as document_selectors
 from accountability.documents import services as document_services
+from accountability.documents import views_case
 from accountability.documents.models import DocumentNumberSequence, IssuedDocument
 from accountability.documents.pdf import pdf_available
 from accountability.documents.tests.helpers import docx_text
@@ -134,6 +135,22 @@ class ClueApproveTests(ActionTestCase):
         transition = wf.transition_for(wf.Action.CLUE_APPROVE)
         message = wf.role_message(transition, {"case_officer"})
         self.assertContains(response, message, status_code=403)
+
+    def test_the_refusal_is_audited_once_where_it_is_answered(self):
+        """The 403 is the middleware's: one access_denied entry with the path and the message."""
+        flow = self.flow()
+        self.client.force_login(self.case_officer)
+        url = reverse("cases:clue_approve", args=[flow.case.pk])
+        before = AuditEntry.objects.filter(outcome="denied").count()
+        self.client.get(url)
+        entries = AuditEntry.objects.filter(outcome="denied").order_by("seq")
+        self.assertEqual(entries.count(), before + 1)
+        entry = entries.last()
+        message = wf.role_message(wf.transition_for(wf.Action.CLUE_APPROVE), {"case_officer"})
+        self.assertEqual(
+            (entry.action, entry.actor, entry.target_repr, entry.sealed["detail"]),
+            ("access_denied", self.case_officer, url, seal_value(message)),
+        )
 
 
 class ClueRejectTests(ActionTestCase):
@@ -657,7 +674,8 @@ class IssueAndDeliveryTests(ActionTestCase):
         )
         page = self.client.get(response["Location"])
         self.assertContains(
-            page, actions.MSG_DOCUMENT_ISSUED.format(title="责任追究决定书（吴刚）", number=number)
+            page,
+            views_case.MSG_DOCUMENT_ISSUED.format(title="责任追究决定书（吴刚）", number=number),
         )
         self.assertContains(page, reverse("documents:download", args=[document.pk, "docx"]))
         pdf_link = reverse("documents:download", args=[document.pk, "pdf"])

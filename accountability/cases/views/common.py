@@ -1,27 +1,25 @@
-"""What the case views share: fetching through the selectors, refusals as HTTP, and display.
+"""What the case views share: fetching through the selectors, and display.
 
-A refusal from the domain becomes an HTTP answer in one place: NotFound → 404,
-PermissionDenied → 403 (with its Chinese message), any other DomainError → the form field it
-names or a message on the page. Nothing here writes.
+A refusal from the domain becomes an HTTP answer in one place, the DomainErrorMiddleware
+(common/middleware.py): NotFound → 404, PermissionDenied → 403 (audited, with its Chinese
+message). The views only put the other DomainErrors back on their form (the field it names,
+or above the form). Nothing here writes.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 import rulebook
 from accountability.cases import selectors
 from accountability.cases import workflow as wf
 from accountability.cases.models import Case
-from accountability.common.errors import DomainError, NotFound, PermissionDenied
 
 STATE_TONES: dict[str, str] = {
     wf.State.CLUE_REGISTERED: "info",
@@ -50,34 +48,10 @@ def state_tone(state: str) -> str:
     return STATE_TONES.get(str(state), "neutral")
 
 
-def as_http(error: DomainError) -> Exception:
-    """The HTTP exception for a refusal that has no form to go back to."""
-    if isinstance(error, NotFound):
-        return Http404(error.message)
-    if isinstance(error, PermissionDenied):
-        return HttpPermissionDenied(error.message)
-    return HttpPermissionDenied(error.message)
-
-
 def get_case(request: HttpRequest, pk: int) -> Case:
-    """The case through ``case_get_for_user``: 404 when hidden, 403 for administrators."""
-    try:
-        return selectors.case_get_for_user(case_id=pk, user=request.user)
-    except DomainError as error:
-        raise as_http(error) from error
-
-
-def domain_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn a NotFound/PermissionDenied escaping ``view`` into 404/403 (never a 500)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, PermissionDenied) as error:
-            raise as_http(error) from error
-
-    return wrapped
+    """The case through ``case_get_for_user``: NotFound (404) when hidden, PermissionDenied
+    (403) for administrators; the middleware answers both (common.middleware)."""
+    return selectors.case_get_for_user(case_id=pk, user=request.user)
 
 
 def url_or_empty(name: str, *args: Any) -> str:
