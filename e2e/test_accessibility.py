@@ -183,11 +183,37 @@ def test_a_failed_submit_takes_the_focus_to_the_errors(page, live_server, login,
     dangling = page.evaluate(
         """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
              el.getAttribute('aria-describedby').split(/\\s+/).filter(Boolean)
-               .filter(id => !document.getElementById(id)).map(id => `${el.id || el.name}→${id}`))"""
+               .filter(id => !document.getElementById(id))
+               .map(id => `${el.id || el.name}→${id}`))"""
     )
     assert dangling == [], f"登记问题线索（提交失败）: aria-describedby to nothing: {dangling}"
     violations = axe_violations(page)
     assert violations == [], f"登记问题线索（提交失败）: {violations}"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_keyboard_focus_shows_on_radios_and_checkboxes(page, live_server, login, personas):
+    """Tabbing onto a radio or a checkbox draws a ring around it (2px or more, not a faint
+    shadow), on the clue form and on the assess page."""
+    login("case_officer", personas.password)
+    for name, path in (("登记问题线索", "/cases/new/"), ("测算", "/assess/")):
+        page.goto(live_server.url + path)
+        kinds: dict[str, Any] = {}
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(
+                """() => { const el = document.activeElement; const s = getComputedStyle(el);
+                     return {type: el.type || '', style: s.outlineStyle,
+                             width: parseFloat(s.outlineWidth) || 0}; }"""
+            )
+            if focus["type"] in ("radio", "checkbox") and focus["type"] not in kinds:
+                kinds[focus["type"]] = focus
+            if len(kinds) == 2:
+                break
+        assert kinds, f"{name}: no radio or checkbox reached by Tab"
+        for kind, focus in kinds.items():
+            assert focus["style"] != "none" and focus["width"] >= 2, f"{name}: {kind} {focus}"
 
 
 # Elements wider than the viewport that are not inside a horizontal scroll container.
@@ -209,8 +235,10 @@ OVERFLOWING = """() => {
 # Scroll containers a keyboard cannot reach (no focusable element inside, no tabindex).
 UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el => {
   const s = getComputedStyle(el);
-  if (!['auto', 'scroll'].includes(s.overflowX) || el.scrollWidth <= el.clientWidth + 1) return false;
-  return !el.hasAttribute('tabindex') && !el.querySelector('a[href], button, input, select, textarea, [tabindex]');
+  if (!['auto', 'scroll'].includes(s.overflowX)) return false;
+  if (el.scrollWidth <= el.clientWidth + 1) return false;
+  const focusable = 'a[href], button, input, select, textarea, [tabindex]';
+  return !el.hasAttribute('tabindex') && !el.querySelector(focusable);
 }).map(el => el.className)"""
 
 
@@ -262,7 +290,7 @@ def test_a_case_page_prints_without_buttons_and_with_its_sections_open(
         page.emulate_media(media="print")
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         visible_buttons = page.evaluate(
-            """() => [...document.querySelectorAll('button, .btn, input[type=submit], textarea, form')]
+            """() => [...document.querySelectorAll('button, .btn, [type=submit], textarea, form')]
                  .filter(el => el.getClientRects().length > 0)
                  .map(el => el.outerHTML.slice(0, 80))"""
         )
