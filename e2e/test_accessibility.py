@@ -35,6 +35,8 @@ PHONE = {"width": 390, "height": 844}
 STYLESHEETS = ("static/css/app.css", "static/public/public.css", "static/reports/reports.css")
 #: A work queue of a dozen items is a few screens on a phone, not 11,000 px.
 QUEUE_MAX_HEIGHT = 6000
+#: Pages whose layout changes most on a phone (stacked rows): axe-core runs there at 390 px too.
+ON_THE_PHONE_TOO = ("工作台（我的待办）", "案件列表", "案件页：已送达", "审计日志", "统计")
 
 
 def shot(page: Any, name: str, *, full_page: bool = True) -> Path:
@@ -262,6 +264,10 @@ def test_the_main_pages_fit_a_phone(page, live_server, login, personas, context_
         stuck = page.evaluate(UNREACHABLE_SCROLLERS)
         if wide or stuck:
             problems[name] = {"wider than 390px": wide, "scroll area out of keyboard reach": stuck}
+        if name in ON_THE_PHONE_TOO:
+            violations = axe_violations(page)
+            if violations:
+                problems[name] = {"axe-core": violations}
         if name.startswith("工作台（我的待办）"):
             height = page.evaluate("() => document.documentElement.scrollHeight")
             shot(page, "phone-queue")
