@@ -216,6 +216,10 @@ def test_the_keyboard_focus_shows_on_radios_and_checkboxes(page, live_server, lo
         assert kinds, f"{name}: no radio or checkbox reached by Tab"
         for kind, focus in kinds.items():
             assert focus["style"] != "none" and focus["width"] >= 2, f"{name}: {kind} {focus}"
+    # A ticked choice is marked on its label without :has() (js/a11y.js).
+    choice = page.locator("label.check", has=page.locator("input[type=radio]")).first
+    choice.click()
+    expect(choice).to_have_class(re.compile(r"\bis-checked\b"))
 
 
 # Elements wider than the viewport that are not inside a horizontal scroll container.
