@@ -355,3 +355,52 @@ def test_the_stylesheets_use_nothing_newer_than_chromium_90():
         found += [f"{name}: {what}" for key, what in NEWER_THAN_CHROMIUM_90.items() if key in text]
         found += [f"{name}: {what}" for key, what in NEWER_PATTERNS.items() if re.search(key, text)]
     assert found == []
+
+
+# Script APIs and syntax that came after Chromium 90 (the site's own scripts, not the vendored).
+NEWER_SCRIPT = {
+    r"\.at\(": "Array/String.prototype.at (Chromium 92)",
+    r"Object\.hasOwn\(": "Object.hasOwn (Chromium 93)",
+    r"structuredClone\(": "structuredClone (Chromium 98)",
+    r"\.findLast(?:Index)?\(": "findLast (Chromium 97)",
+    r"\.to(?:Sorted|Reversed|Spliced)\(": "change-array-by-copy (Chromium 110)",
+    r"\bstatic\s*\{": "class static blocks (Chromium 94)",
+    r"\.groupBy\(": "Object.groupBy (Chromium 117)",
+}
+
+
+def test_the_site_scripts_use_nothing_newer_than_chromium_90():
+    scripts = [*ROOT.glob("static/js/*.js"), *ROOT.glob("static/public/*.js")]
+    scripts += ROOT.glob("static/reports/*.js")
+    found = [
+        f"{path.relative_to(ROOT)}: {what}"
+        for path in scripts
+        for key, what in NEWER_SCRIPT.items()
+        if re.search(key, path.read_text(encoding="utf-8"))
+    ]
+    assert scripts and found == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_main_pages_in_english_pass_axe(page, live_server, login, personas):
+    """The same check with the English interface (other text lengths, lang="en"), chosen with
+    the language switch after logging in."""
+    cases = build(personas)
+    login("case_officer", personas.password)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    found = {}
+    for name, path in (
+        ("work queue", "/cases/queue/"),
+        ("case list", "/cases/"),
+        ("case page (delivered)", f"/cases/{cases.delivered.pk}/"),
+        ("clue form", "/cases/new/"),
+        ("assess", "/assess/?role=具体承办人&circumstance=1"),
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("() => document.documentElement.lang") == "en", name
+        violations = axe_violations(page)
+        if violations:
+            found[name] = violations
+    assert not found, f"axe-core violations in English: {found}"
