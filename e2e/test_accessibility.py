@@ -97,6 +97,7 @@ def a_job(personas: Any) -> Job:
 def main_pages(personas: Any, cases: Cases, job: Job) -> list[tuple[str, str, str]]:
     """(persona, page name, path) of the main staff pages."""
     c = cases
+    party = c.investigating.parties.order_by("id").first().pk
     return [
         ("", "登录页", "/accounts/login/"),
         ("case_officer", "工作台（我的待办）", "/"),
@@ -121,6 +122,20 @@ def main_pages(personas: Any, cases: Cases, job: Job) -> list[tuple[str, str, st
         ("security_admin", "账号申请", "/accounts/requests/"),
         ("security_admin", "安全设置", "/accounts/security/"),
         ("system_admin", "节假日", "/holidays/"),
+        ("system_admin", "账号编辑", f"/accounts/{personas.case_officer.pk}/"),
+        ("system_admin", "新建账号", "/accounts/new/"),
+        ("case_officer", "人员详情", f"/people/{personas.people.handler.pk}/"),
+        ("case_officer", "花名册导入", "/people/import/"),
+        ("case_officer", "网上举报", "/petitions/"),
+        ("case_officer", "举报人信息", f"/cases/{c.clue.pk}/informant/"),
+        ("case_officer", "修改密码", "/accounts/password/"),
+        (
+            "team_member",
+            "认定事实（流程表单）",
+            f"/cases/{c.investigating.pk}/parties/{party}/facts/",
+        ),
+        ("case_officer", "年度统计报告", "/reports/summary/"),
+        ("subject", "我的处理决定（被追责人）", "/cases/queue/"),
     ]
 
 
