@@ -157,6 +157,7 @@ def _rows(text: str, columns: dict) -> dict[str, dict]:
     for line in text.strip().splitlines():
         action, *cells = line.split()
         assert len(cells) == len(columns), line
+        assert action not in rows, f"{action} twice"
         rows[action] = dict(zip(columns.values(), cells, strict=True))
     return rows
 
