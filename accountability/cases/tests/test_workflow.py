@@ -1,4 +1,9 @@
-"""The transition table on its own, without a database."""
+"""The transition table on its own, without a database, against a specification by hand.
+
+GRID (state × action), WHO (role × action), PER_PERSON, GUARDS and ART_13_PATH are written
+from the text of Art 13 and the state diagram in workflow.py's docstring, never computed from
+``workflow.TRANSITIONS``: a change to the table fails here until the specification agrees.
+"""
 
 from __future__ import annotations
 
@@ -8,54 +13,243 @@ from accountability.cases import workflow as wf
 from accountability.cases.workflow import Action, Role, State
 from accountability.common.errors import DomainError, PermissionDenied
 
-LEGAL = [
-    pytest.param(t.action, state, role, id=f"{state}-{t.action}-{role}")
-    for t in wf.TRANSITIONS
-    for state in sorted(t.sources)
-    for role in sorted(t.roles)
+# The procedure, written by hand from Art 13 and the state diagram in workflow.py's docstring,
+# not from the table it checks. One row per action, one column per state:
+#   .   the action is refused in this state (illegal_transition)
+#   =   allowed, the state does not change
+#   xxx allowed, the case moves to that state (abbreviations below)
+STATE_COLUMNS = {
+    "clue": State.CLUE_REGISTERED,
+    "acc": State.ACCEPTED,
+    "rej": State.REJECTED,
+    "inv": State.INVESTIGATING,
+    "rep": State.REPORTED,
+    "dec": State.DECIDED,
+    "iss": State.ISSUED,
+    "del": State.DELIVERED,
+    "fil": State.FILED,
+    "clo": State.CLOSED,
+}
+
+# action                  clue  acc   rej   inv   rep   dec   iss   del   fil   clo
+GRID = """
+party_add                 =     =     .     =     .     .     .     .     .     .
+party_facts_update        =     =     .     =     .     .     .     .     .     .
+conflict_declare          =     =     .     =     =     =     =     =     =     .
+attachment_add            =     =     .     =     =     =     =     =     =     .
+clue_approve              acc   .     .     .     .     .     .     .     .     .
+clue_reject               rej   .     .     .     .     .     .     .     .     .
+case_take_over            =     =     .     =     =     .     .     .     .     .
+team_form                 .     inv   .     .     .     .     .     .     .     .
+team_member_add           .     .     .     =     =     .     .     .     .     .
+evidence_add              .     .     .     =     =     .     .     .     .     .
+hearing_record            .     .     .     =     =     .     .     .     .     .
+hearing_refusal_record    .     .     .     =     =     .     .     .     .     .
+report_submit             .     .     .     rep   .     .     .     .     .     .
+report_return             .     .     .     .     inv   .     .     .     .     .
+meeting_record            .     .     .     .     =     .     .     .     .     .
+decision_record           .     .     .     .     dec   .     .     .     .     .
+decision_issue            .     .     .     .     .     iss   .     .     .     .
+delivery_record           .     .     .     .     .     .     del   .     .     .
+archive_record            .     .     .     .     .     .     .     fil   .     .
+city_filing_record        .     .     .     .     .     .     .     fil   .     .
+appeal_register           .     .     .     .     .     .     =     =     =     .
+appeal_review_record      .     .     .     .     .     .     =     =     =     .
+rectification_complete    .     .     .     .     .     =     =     =     =     .
+case_close                .     .     .     .     .     .     .     .     clo   .
+"""
+
+# Who may take each action (account roles held on the case; team_member only through the
+# case's team). Art 13: the supervision office (监督室) registers, investigates and executes;
+# its head or the leader approves; the standing committee (its secretary records) decides;
+# the organisation department (组织部) archives; the city office may act on its own cases
+# (Art 11). Nobody else acts: township officers, the persons concerned, administrators.
+ROLE_COLUMNS = {
+    "case": Role.CASE_OFFICER,
+    "head": Role.OFFICE_HEAD,
+    "lead": Role.LEADER,
+    "team": Role.TEAM_MEMBER,
+    "secr": Role.COMMITTEE_SECRETARY,
+    "arch": Role.ARCHIVIST,
+    "city": Role.CITY_OFFICER,
+    "town": Role.TOWNSHIP_OFFICER,
+    "subj": Role.SUBJECT,
+    "sys": Role.SYSTEM_ADMIN,
+    "sec": Role.SECURITY_ADMIN,
+    "aud": Role.AUDIT_ADMIN,
+}
+
+# action                  case head lead team secr arch city town subj sys  sec  aud
+WHO = """
+party_add                 Y    .    .    .    .    .    Y    .    .    .    .    .
+party_facts_update        Y    .    .    Y    .    .    Y    .    .    .    .    .
+conflict_declare          Y    Y    Y    Y    Y    .    Y    .    .    .    .    .
+attachment_add            Y    .    .    Y    .    .    Y    .    .    .    .    .
+clue_approve              .    Y    Y    .    .    .    Y    .    .    .    .    .
+clue_reject               .    Y    Y    .    .    .    Y    .    .    .    .    .
+case_take_over            .    .    .    .    .    .    Y    .    .    .    .    .
+team_form                 Y    Y    .    .    .    .    Y    .    .    .    .    .
+team_member_add           Y    Y    .    .    .    .    Y    .    .    .    .    .
+evidence_add              Y    .    .    Y    .    .    Y    .    .    .    .    .
+hearing_record            Y    .    .    Y    .    .    Y    .    .    .    .    .
+hearing_refusal_record    Y    .    .    Y    .    .    Y    .    .    .    .    .
+report_submit             Y    .    .    Y    .    .    Y    .    .    .    .    .
+report_return             .    Y    Y    .    Y    .    Y    .    .    .    .    .
+meeting_record            .    .    .    .    Y    .    Y    .    .    .    .    .
+decision_record           .    .    .    .    Y    .    Y    .    .    .    .    .
+decision_issue            Y    .    .    .    .    .    Y    .    .    .    .    .
+delivery_record           Y    .    .    .    .    .    Y    .    .    .    .    .
+archive_record            Y    .    .    .    .    Y    Y    .    .    .    .    .
+city_filing_record        Y    .    .    .    .    .    Y    .    .    .    .    .
+appeal_register           Y    .    .    .    .    .    Y    .    .    .    .    .
+appeal_review_record      .    Y    .    .    Y    .    Y    .    .    .    .    .
+rectification_complete    Y    .    .    .    .    .    Y    .    .    .    .    .
+case_close                Y    Y    .    .    .    .    Y    .    .    .    .    .
+"""
+
+# The steps taken for one person at a time (Art 9: a case may concern several people).
+PER_PERSON = {
+    "party_facts_update",
+    "hearing_record",
+    "hearing_refusal_record",
+    "decision_record",
+    "decision_issue",
+    "delivery_record",
+    "appeal_register",
+    "appeal_review_record",
+    "rectification_complete",
+}
+
+# The rules each action is checked against (the guards named in the table), by hand.
+GUARDS = {
+    "clue_approve": {"has_party"},
+    "case_take_over": {"leading_cadre"},
+    "team_form": {"team_recusal"},
+    "team_member_add": {"team_recusal"},
+    "report_submit": {"has_party", "party_facts_complete", "departure_reason"},
+    "meeting_record": {"quorum", "vote_recusal", "motion_passed"},
+    "decision_record": {"party_heard", "quorum", "departure_reason", "rectification_deadline"},
+    "appeal_register": {"delivered_to_person", "written_appeal", "appeal_in_time"},
+    "appeal_review_record": {
+        "appeal_pending",
+        "reviewing_organ",
+        "departure_reason",
+        "rectification_deadline",
+    },
+    "case_close": {"decisions_final", "rectifications_done"},
+}
+
+# 第十三条, items (一) to (四) in order: the main path of one case, step by step.
+ART_13_PATH = [
+    ("13(1) 线索受理", Action.CLUE_APPROVE, State.ACCEPTED),
+    ("13(2) 调查核实", Action.TEAM_FORM, State.INVESTIGATING),
+    ("13(2) 调查核实", Action.REPORT_SUBMIT, State.REPORTED),
+    ("13(3) 研究决定", Action.DECISION_RECORD, State.DECIDED),
+    ("13(4) 执行决定", Action.DECISION_ISSUE, State.ISSUED),
+    ("13(4) 执行决定", Action.DELIVERY_RECORD, State.DELIVERED),
+    ("13(4) 归入干部个人档案 + 备案", Action.ARCHIVE_RECORD, State.FILED),
+    ("办结", Action.CASE_CLOSE, State.CLOSED),
 ]
-ILLEGAL = [
-    pytest.param(t.action, state, id=f"{state}-{t.action}")
-    for t in wf.TRANSITIONS
-    for state in State
-    if state not in t.sources
-]
-WRONG_ROLE = [
-    pytest.param(t.action, sorted(t.sources)[0], role, id=f"{t.action}-{role}")
-    for t in wf.TRANSITIONS
-    for role in Role
-    if role not in t.roles
-]
 
 
-@pytest.mark.parametrize(("action", "state", "role"), LEGAL)
-def test_every_legal_transition_is_allowed(action, state, role):
-    """Each row allows its action from each of its states to each of its roles."""
-    transition = wf.check(state, action, {role})
-    assert transition.action == action
-    assert transition in wf.allowed_actions(state, {role})
+def _rows(text: str, columns: dict) -> dict[str, dict]:
+    rows = {}
+    for line in text.strip().splitlines():
+        action, *cells = line.split()
+        assert len(cells) == len(columns), line
+        assert action not in rows, f"{action} twice"
+        rows[action] = dict(zip(columns.values(), cells, strict=True))
+    return rows
 
 
-@pytest.mark.parametrize(("action", "state"), ILLEGAL)
-def test_every_illegal_transition_is_refused_naming_state_and_allowed_actions(action, state):
-    """An action from a state the table does not list is refused whatever the role."""
-    with pytest.raises(DomainError) as caught:
-        wf.check(state, action, set(Role))
-    err = caught.value
-    assert err.code == "illegal_transition"
-    assert err.field == "state"
-    assert err.message == wf.illegal_message(state, action)
-    assert f"“{State(state).label}”" in err.message
-    for allowed in wf.actions_from(state):
-        assert allowed.label in err.message
+GRID_ROWS = _rows(GRID, STATE_COLUMNS)
+WHO_ROWS = _rows(WHO, ROLE_COLUMNS)
 
 
-@pytest.mark.parametrize(("action", "state", "role"), WRONG_ROLE)
-def test_a_role_outside_the_row_is_refused_naming_the_roles_that_may(action, state, role):
-    with pytest.raises(PermissionDenied) as caught:
-        wf.check(state, action, {role})
-    assert caught.value.code == "role_not_allowed"
-    assert caught.value.message == wf.role_message(wf.transition_for(action), {role})
+def _first_allowed_state(action: str) -> State:
+    return next(state for state, cell in GRID_ROWS[action].items() if cell != ".")
+
+
+def test_the_grids_cover_every_action_once():
+    assert set(GRID_ROWS) == {str(a) for a in Action} - {Action.CLUE_REGISTER}
+    assert set(WHO_ROWS) == set(GRID_ROWS)
+
+
+@pytest.mark.parametrize("action", list(GRID_ROWS))
+def test_each_state_allows_or_refuses_the_action_as_the_grid_says(action):
+    """Each cell of GRID: refused naming the state and what it allows, or allowed to its target."""
+    wrong = []
+    for state, cell in GRID_ROWS[action].items():
+        if cell == ".":
+            try:
+                wf.check(state, action, set(Role))
+            except DomainError as err:
+                assert err.code == "illegal_transition"
+                assert err.field == "state"
+                assert f"“{state.label}”" in err.message
+                assert f"“{Action(action).label}”" in err.message
+                for other, row in GRID_ROWS.items():
+                    if row[state] != ".":
+                        assert f"{Action(other).label}" in err.message, (state, other)
+            else:
+                wrong.append(f"{state}: allowed, the grid says refused")
+            continue
+        expected = state if cell == "=" else STATE_COLUMNS[cell]
+        try:
+            wf.check(state, action, set(Role))
+        except DomainError as err:
+            wrong.append(f"{state}: refused ({err.code}), the grid says allowed")
+            continue
+        if wf.target_of(state, action) != expected:
+            wrong.append(f"{state}: goes to {wf.target_of(state, action)}, not {expected}")
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("state", list(STATE_COLUMNS.values()))
+def test_each_state_offers_the_actions_of_its_column(state):
+    expected = {Action(a) for a, row in GRID_ROWS.items() if row[state] != "."}
+    assert {t.action for t in wf.actions_from(state)} == expected
+    everyone = wf.allowed_actions(state, set(Role))
+    assert {t.action for t in everyone} == expected
+
+
+@pytest.mark.parametrize("action", list(WHO_ROWS))
+def test_each_role_may_or_may_not_take_the_action_as_the_grid_says(action):
+    """Each cell of WHO, checked in the first state that allows the action."""
+    state = _first_allowed_state(action)
+    may = [role for role, cell in WHO_ROWS[action].items() if cell == "Y"]
+    wrong = []
+    for role, cell in WHO_ROWS[action].items():
+        try:
+            wf.check(state, action, {role})
+        except PermissionDenied as err:
+            if cell == "Y":
+                wrong.append(f"{role}: refused, the grid says may")
+                continue
+            assert err.code == "role_not_allowed"
+            assert f"您在本案中的角色：{role.label}。" in err.message
+            for allowed in may:
+                assert str(allowed.label) in err.message
+        else:
+            if cell != "Y":
+                wrong.append(f"{role}: allowed, the grid says may not")
+            elif Action(action) not in {t.action for t in wf.allowed_actions(state, {role})}:
+                wrong.append(f"{role}: not listed by allowed_actions")
+    assert not wrong, wrong
+
+
+def test_only_the_supervision_office_and_the_city_register_a_clue():
+    assert {Role.CASE_OFFICER, Role.CITY_OFFICER} == wf.CLUE_REGISTER_ROLES
+
+
+def test_the_steps_taken_per_person_are_the_named_ones():
+    assert {str(t.action) for t in wf.TRANSITIONS if t.per_party} == PER_PERSON
+
+
+def test_each_action_checks_the_named_rules():
+    assert {str(t.action): {str(g) for g in t.guards} for t in wf.TRANSITIONS if t.guards} == (
+        GUARDS
+    )
 
 
 def test_illegal_message_reads_as_the_user_sees_it():
@@ -92,22 +286,17 @@ def test_unknown_action_is_a_domain_error():
     assert caught.value.message == wf.MSG_UNKNOWN_ACTION.format(action="jump")
 
 
-def test_the_main_path_runs_from_clue_to_closed():
-    path = [
-        (Action.CLUE_APPROVE, State.ACCEPTED),
-        (Action.TEAM_FORM, State.INVESTIGATING),
-        (Action.REPORT_SUBMIT, State.REPORTED),
-        (Action.DECISION_RECORD, State.DECIDED),
-        (Action.DECISION_ISSUE, State.ISSUED),
-        (Action.DELIVERY_RECORD, State.DELIVERED),
-        (Action.ARCHIVE_RECORD, State.FILED),
-        (Action.CASE_CLOSE, State.CLOSED),
-    ]
+def test_the_main_path_follows_article_13_items_one_to_four_in_order():
+    """ART_13_PATH, step by step; no step is possible before the one the article puts first."""
     state = State.CLUE_REGISTERED
-    for action, expected in path:
+    for index, (item, action, expected) in enumerate(ART_13_PATH):
         wf.check(state, action, set(Role))
+        for _later_item, later, _ in ART_13_PATH[index + 1 :]:
+            with pytest.raises(DomainError):
+                wf.check(state, later, set(Role))
         state = wf.target_of(state, action)
-        assert state == expected
+        assert state == expected, item
+    assert state in wf.TERMINAL_STATES
 
 
 def test_per_person_steps_keep_the_state_until_complete():
@@ -118,13 +307,6 @@ def test_per_person_steps_keep_the_state_until_complete():
         source = next(iter(transition.sources))
         assert wf.target_of(source, action, complete=False) == source
         assert wf.target_of(source, action, complete=True) == transition.target
-
-
-def test_in_state_actions_never_change_the_state():
-    for transition in wf.TRANSITIONS:
-        if transition.target is None:
-            for state in transition.sources:
-                assert wf.target_of(state, transition.action) == state
 
 
 def test_every_state_is_reachable_and_can_end():

@@ -20,9 +20,12 @@ class MigrationTests(TransactionTestCase):
         self.assertIn("No changes detected", out.getvalue())
 
     def test_every_app_migrates_down_to_zero_and_up_again(self) -> None:
-        """Each of the project's apps unapplies all its migrations and applies them again."""
-        for app in reversed(OUR_APPS):
-            call_command("migrate", app, "zero", verbosity=0)
+        """Each of the project's apps unapplies all its migrations and applies them again.
+
+        The apps go down together, in one plan (what ``migrate <app> zero`` does for each app,
+        without rendering the project's states once per app)."""
+        executor = MigrationExecutor(connection)
+        executor.migrate([(app, None) for app in reversed(OUR_APPS)])
         tables = set(connection.introspection.table_names())
         self.assertFalse({t for t in tables if t.split("_")[0] in OUR_APPS})
         call_command("migrate", verbosity=0)
