@@ -66,7 +66,7 @@ from accountability.cases.tests.factories import (
 )
 from accountability.cases.workflow import State
 from accountability.common.errors import DomainError
-from accountability.common.testing import USERS, Bunch, PersonasTestCase
+from accountability.demo.testing import USERS, Bunch, PersonasTestCase
 
 NAMES = [username for username, *_ in USERS]
 # The people a clue may concern (none of them sits on the standing committee).

@@ -120,22 +120,16 @@ PER_PERSON = {
     "rectification_complete",
 }
 
-# The rules each action is checked against (the guards named in the table), by hand.
+# The preconditions the table states, each a fact of the case as it stands (the step helper,
+# cases/services/_step.py, checks them before the action's own input): an approved clue names
+# someone (13(1)); the city takes over only a leading cadre's case (Art 11); the report comes
+# with every person's facts (13(2)); a case closes when every decision is final and every
+# rectification done. The rules about an action's input (quorum, hearing, recusal, the appeal's
+# time and form …) are the services' own checks, tested in test_services_*.py.
 GUARDS = {
     "clue_approve": {"has_party"},
     "case_take_over": {"leading_cadre"},
-    "team_form": {"team_recusal"},
-    "team_member_add": {"team_recusal"},
-    "report_submit": {"has_party", "party_facts_complete", "departure_reason"},
-    "meeting_record": {"quorum", "vote_recusal", "motion_passed"},
-    "decision_record": {"party_heard", "quorum", "departure_reason", "rectification_deadline"},
-    "appeal_register": {"delivered_to_person", "written_appeal", "appeal_in_time"},
-    "appeal_review_record": {
-        "appeal_pending",
-        "reviewing_organ",
-        "departure_reason",
-        "rectification_deadline",
-    },
+    "report_submit": {"has_party", "party_facts_complete"},
     "case_close": {"decisions_final", "rectifications_done"},
 }
 
