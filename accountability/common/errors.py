@@ -24,6 +24,9 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.code = code
+        #: Set once the refusal has its audit entry (accountability.audit.refusals), so that no
+        #: later layer writes a second one.
+        self.audited = False
 
     def as_dict(self) -> dict[str, object]:
         return {"error": {"code": self.code, "field": self.field, "message": self.message}}

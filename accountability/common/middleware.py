@@ -52,7 +52,7 @@ def input_out_of_range(exception: BaseException) -> bool:
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
     """The answer to a refusal (a page, or JSON when asked), a PermissionDenied audited."""
-    if isinstance(error, PermissionDenied):
+    if isinstance(error, PermissionDenied) and not error.audited:
         access_denied.send(sender=DomainErrorMiddleware, request=request, detail=error.message)
     accept = request.headers.get("Accept", "")
     if "application/json" in accept and "text/html" not in accept:

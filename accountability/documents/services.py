@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.audit.refusals import audited_service
 from accountability.audit.services import audit_log
 from accountability.cases import access
 from accountability.cases.models import Appeal, Case, CaseParty, Decision
@@ -223,6 +224,7 @@ def _audit_issue(document: IssuedDocument, *, actor: Any, job: Any, request: Any
     )
 
 
+@audited_service("document_issue")
 def document_issue(
     *,
     case: Case,
@@ -312,6 +314,7 @@ def document_issue(
         return document
 
 
+@audited_service("document_reissue", target=lambda arguments: arguments["document"].case)
 def document_reissue(
     *,
     document: IssuedDocument,
@@ -368,6 +371,7 @@ def document_reissue(
         return new
 
 
+@audited_service("decision_issue", target=lambda arguments: arguments["decision"].party.case)
 def decision_paper_record(
     *,
     decision: Decision,

@@ -18,16 +18,17 @@ service's transaction is rolled back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accountability.accounts.models import User
+from accountability.audit.refusals import audited_service
 from accountability.audit.services import audit_log
 from accountability.cases import access
 from accountability.cases import workflow as wf
@@ -45,6 +46,30 @@ from accountability.cases.workflow import Action
 from accountability.common.errors import PermissionDenied
 
 WHAT_ACT = _("执行“{action}”")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def case_of(arguments: Mapping[str, Any]) -> Case | None:
+    """The case a service's arguments are about (its ``case``, or the case of its party,
+    decision, appeal or rectification)."""
+    if arguments.get("case") is not None:
+        return arguments["case"]  # type: ignore[no-any-return]
+    if arguments.get("party") is not None:
+        return arguments["party"].case  # type: ignore[no-any-return]
+    decision = arguments.get("decision")
+    for name in ("appeal", "rectification"):
+        if arguments.get(name) is not None:
+            decision = arguments[name].decision
+    return None if decision is None else decision.party.case
+
+
+def service(action: Action) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A workflow service: one transaction, and its refusals audited on the case after the
+    rollback (accountability.audit.refusals), as the pages did before any service ran."""
+    return audited_service(str(action), target=case_of)
+
 
 #: A guard's check: raises the refusal (DomainError) when the case does not meet it.
 GuardCheck = Callable[[Case, wf.Transition], None]

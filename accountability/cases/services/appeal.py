@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +33,7 @@ from accountability.cases.services._common import (
     _text,
     _validate_measures,
 )
-from accountability.cases.services._step import lock_decision, step
+from accountability.cases.services._step import lock_decision, service, step
 from accountability.cases.workflow import Action, Role
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import source_language
@@ -65,7 +64,7 @@ LATE_REJECTION_NOTE = "逾期申诉，未说明正当理由，不予受理（第
 RECTIFICATION_CANCEL_REASON = "申诉复查{outcome}，不再责令限期整改。"
 
 
-@transaction.atomic
+@service(Action.APPEAL_REGISTER)
 def appeal_register(
     *,
     decision: Decision,
@@ -185,7 +184,7 @@ def appeal_register(
     return appeal
 
 
-@transaction.atomic
+@service(Action.APPEAL_REVIEW_RECORD)
 def appeal_review_record(
     *,
     appeal: Appeal,

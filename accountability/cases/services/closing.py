@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -21,7 +20,7 @@ from accountability.cases.models import (
 )
 from accountability.cases.rules import decision_is_final
 from accountability.cases.services._common import _day, _text, _today
-from accountability.cases.services._step import guard, lock_decision, step
+from accountability.cases.services._step import guard, lock_decision, service, step
 from accountability.cases.workflow import Action, Guard
 from accountability.common.errors import DomainError
 
@@ -34,7 +33,7 @@ MSG_CLOSE_NOT_DELIVERED = _("{name}的决定尚未送达本人，不能办结。
 MSG_CLOSE_RECTIFICATION = _("{name}的责令限期整改尚未完成（整改期限{deadline}），不能办结。")
 
 
-@transaction.atomic
+@service(Action.RECTIFICATION_COMPLETE)
 def rectification_complete(
     *,
     rectification: Rectification,
@@ -134,7 +133,7 @@ def _decisions(case: Case) -> QuerySet[Decision]:
     )
 
 
-@transaction.atomic
+@service(Action.CASE_CLOSE)
 def case_close(
     *, case: Case, actor: User, reason: str = "", request: HttpRequest | None = None
 ) -> Case:

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +35,7 @@ from accountability.cases.services._common import (
     _validate_measures,
     recusal_reason,
 )
-from accountability.cases.services._step import step
+from accountability.cases.services._step import service, step
 from accountability.cases.workflow import Action
 from accountability.common.errors import DomainError
 from accountability.common.i18n import source_language
@@ -117,7 +116,7 @@ def _quorum_error(n: int, size: int, rule: str) -> DomainError:
     )
 
 
-@transaction.atomic
+@service(Action.MEETING_RECORD)
 def meeting_record(
     *,
     case: Case,
@@ -222,7 +221,7 @@ def meeting_record(
     return meeting
 
 
-@transaction.atomic
+@service(Action.DECISION_RECORD)
 def decision_record(
     *,
     party: CaseParty,

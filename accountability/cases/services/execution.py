@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +24,7 @@ from accountability.cases.models import (
     Outcome,
 )
 from accountability.cases.services._common import _current_version, _day, _text, _today
-from accountability.cases.services._step import lock_decision, step
+from accountability.cases.services._step import lock_decision, service, step
 from accountability.cases.workflow import Action, Role
 from accountability.common.errors import DomainError
 from accountability.common.i18n import join_list
@@ -38,7 +37,7 @@ MSG_ALREADY_ARCHIVED = _("本案材料已于{date}归入干部个人档案。")
 MSG_ALREADY_FILED = _("本案已于{date}报市纪委备案。")
 
 
-@transaction.atomic
+@service(Action.DECISION_ISSUE)
 def decision_mark_issued(
     *,
     decision: Decision,
@@ -78,7 +77,7 @@ def decision_mark_issued(
     return locked
 
 
-@transaction.atomic
+@service(Action.DELIVERY_RECORD)
 def delivery_record(
     *,
     decision: Decision,
@@ -158,7 +157,7 @@ def _latest_decision_date(case: Case) -> date | None:
     return row.decided_on if row else None
 
 
-@transaction.atomic
+@service(Action.ARCHIVE_RECORD)
 def archive_record(
     *,
     case: Case,
@@ -200,7 +199,7 @@ def archive_record(
     return record
 
 
-@transaction.atomic
+@service(Action.CITY_FILING_RECORD)
 def city_filing_record(
     *,
     case: Case,

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.files.base import File
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +36,7 @@ from accountability.cases.services._common import (
     _text,
     _today,
 )
-from accountability.cases.services._step import guard, step
+from accountability.cases.services._step import guard, service, step
 from accountability.cases.workflow import Action, Guard, Role
 from accountability.common.errors import DomainError, PermissionDenied
 from accountability.common.i18n import join_list, source_language
@@ -86,7 +85,7 @@ def _next_number(year: int) -> str:
     return f"镇纪干监〔{year}〕{sequence.last}号"
 
 
-@transaction.atomic
+@service(Action.CLUE_REGISTER)
 def clue_register(
     *,
     actor: User,
@@ -158,7 +157,7 @@ def clue_register(
     return case
 
 
-@transaction.atomic
+@service(Action.PARTY_ADD)
 def party_add(
     *,
     case: Case,
@@ -213,7 +212,7 @@ def party_add(
     return party
 
 
-@transaction.atomic
+@service(Action.PARTY_FACTS_UPDATE)
 def party_facts_update(
     *,
     party: CaseParty,
@@ -295,7 +294,7 @@ def party_facts_update(
     return party
 
 
-@transaction.atomic
+@service(Action.CONFLICT_DECLARE)
 def conflict_declare(
     *,
     case: Case,
@@ -338,7 +337,7 @@ def conflict_declare(
 
 
 @files.removed_on_failure
-@transaction.atomic
+@service(Action.ATTACHMENT_ADD)
 def attachment_add(
     *,
     case: Case,
@@ -363,7 +362,7 @@ def attachment_add(
     return attachment
 
 
-@transaction.atomic
+@service(Action.CLUE_APPROVE)
 def clue_approve(
     *, case: Case, actor: User, opinion: str, request: HttpRequest | None = None
 ) -> Case:
@@ -377,7 +376,7 @@ def clue_approve(
     return s.case
 
 
-@transaction.atomic
+@service(Action.CLUE_REJECT)
 def clue_reject(
     *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
 ) -> Case:
@@ -410,7 +409,7 @@ def _commission_above(actor: User, case: Case) -> Organisation:
     return commission
 
 
-@transaction.atomic
+@service(Action.CASE_TAKE_OVER)
 def case_take_over(
     *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
 ) -> Case:

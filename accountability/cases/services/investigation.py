@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from django.core.files.base import File
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -43,7 +42,7 @@ from accountability.cases.services._common import (
     _today,
     _validate_measures,
 )
-from accountability.cases.services._step import guard, step
+from accountability.cases.services._step import guard, service, step
 from accountability.cases.workflow import Action, Guard
 from accountability.common.errors import DomainError
 
@@ -115,7 +114,7 @@ def _join_team(case: Case, actor: User, user: User, *, leader: bool) -> TeamMemb
     )
 
 
-@transaction.atomic
+@service(Action.TEAM_FORM)
 def team_form(
     *,
     case: Case,
@@ -139,7 +138,7 @@ def team_form(
     return rows
 
 
-@transaction.atomic
+@service(Action.TEAM_MEMBER_ADD)
 def team_member_add(
     *, case: Case, actor: User, user: User, request: HttpRequest | None = None
 ) -> TeamMembership:
@@ -151,7 +150,7 @@ def team_member_add(
 
 
 @files.removed_on_failure
-@transaction.atomic
+@service(Action.EVIDENCE_ADD)
 def evidence_add(
     *,
     case: Case,
@@ -188,7 +187,7 @@ def evidence_add(
     return evidence
 
 
-@transaction.atomic
+@service(Action.HEARING_RECORD)
 def hearing_record(
     *,
     party: CaseParty,
@@ -213,7 +212,7 @@ def hearing_record(
     return hearing
 
 
-@transaction.atomic
+@service(Action.HEARING_REFUSAL_RECORD)
 def hearing_refusal_record(
     *,
     party: CaseParty,
@@ -256,7 +255,7 @@ def _finding_input(raw: FindingInput | Mapping[str, Any]) -> FindingInput:
     )
 
 
-@transaction.atomic
+@service(Action.REPORT_SUBMIT)
 def report_submit(
     *,
     case: Case,
@@ -340,7 +339,7 @@ def _report_finding(
     )
 
 
-@transaction.atomic
+@service(Action.REPORT_RETURN)
 def report_return(
     *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
 ) -> Case:

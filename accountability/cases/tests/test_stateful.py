@@ -8,9 +8,10 @@ PermissionDenied is a refusal. After every step:
 
 * the audit chain verifies (``audit_chain_verify``, the check behind ``verify-audit``; the new
   entries after each step, the whole chain with its witnesses at the end of a walk);
-* a refusal wrote nothing: no audit entry, no transition log, no state change, no case number
-  taken (the services refuse inside their transaction; auditing a refusal is the views' job,
-  ``CaseActionView.audit_refusal``, written after the rolled-back transaction);
+* every refusal is audited, and wrote nothing else: exactly one new audit entry, a failed or
+  denied ``transition`` naming the refused action and the error's code (written by the service
+  after its transaction rolled back, accountability.audit.refusals), no transition log, no
+  state change, no case number taken;
 * no decision without a hearing or a recorded refusal to be heard for that person (13(2));
 * each case is in one of the states and that state is the last transition log entry's, each
   entry starting where the one before ended;
@@ -146,7 +147,6 @@ class CaseMachine(RuleBasedStateMachine):
 
     def _snapshot(self) -> tuple:
         return (
-            AuditEntry.objects.count(),
             TransitionLog.objects.count(),
             sorted(Case.objects.values_list("pk", "state")),
             sorted(CaseNumberSequence.objects.values_list("year", "last")),
@@ -156,11 +156,19 @@ class CaseMachine(RuleBasedStateMachine):
         """Run ``call``; a refusal must leave everything as it was."""
         self.steps += 1
         before = self._snapshot()
+        last_entry = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         try:
             return call()
         except DomainError as refusal:
             self.refusals += 1
             assert self._snapshot() == before, f"refused ({refusal.code}) but wrote"
+            entries = list(AuditEntry.objects.filter(seq__gt=last_entry))
+            assert refusal.audited, f"refused ({refusal.code}) without saying it was audited"
+            assert len(entries) == 1, f"refused ({refusal.code}): {len(entries)} audit entries"
+            (entry,) = entries
+            assert entry.action == "transition"
+            assert entry.outcome in (AuditEntry.Outcome.FAILURE, AuditEntry.Outcome.DENIED)
+            assert entry.changes.get("code") == refusal.code, entry.changes
             return None
 
     # -- 13(1) 线索受理

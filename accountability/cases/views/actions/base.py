@@ -88,7 +88,8 @@ class ActionView(LoginRequiredMixin, View):
             except (NotFound, PermissionDenied):
                 raise  # the middleware answers (404/403) and audits the refusal
             except DomainError as error:
-                self.audit_refusal(error)
+                if not error.audited:  # the services audit their own refusals
+                    self.audit_refusal(error)
                 form.add_domain_error(error)
             else:
                 messages.add_message(request, self.message_level(result), self.message_text(result))
