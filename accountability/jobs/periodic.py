@@ -4,7 +4,7 @@
 
 Each entry is a function run by the worker every so many seconds. The worker schedules the
 first run when it starts; each run schedules the next one, whatever its outcome, under a fixed
-job id, so that several workers or restarts never multiply the schedule. A failure is logged
+job id (per queue), so that several workers or restarts never multiply the schedule. A failure is logged
 (the function itself audits what it does).
 """
 
@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from accountability.jobs.queue import queue
+from accountability.jobs.queue import queue, queue_name
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,10 @@ def periodic_table() -> dict[str, tuple[str, int]]:
 
 
 def job_id(name: str) -> str:
-    return f"periodic-{name}"
+    """The fixed id of ``name``'s next run. RQ's job ids are global to the Redis database, so
+    the id names the queue too: two systems (or two test runs) sharing one Redis each keep
+    their own schedule."""
+    return f"periodic-{queue_name()}-{name}"
 
 
 def schedule(name: str, delay: timedelta) -> None:

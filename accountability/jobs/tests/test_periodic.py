@@ -36,18 +36,18 @@ class PeriodicTests(TestCase):
     def test_each_entry_is_scheduled_once_however_often_workers_start(self):
         self.assertEqual(sorted(periodic.schedule_all()), ["fails", "tick"])
         self.assertEqual(periodic.schedule_all(), [])
-        self.assertEqual(scheduled(), ["periodic-fails", "periodic-tick"])
+        self.assertEqual(scheduled(), [periodic.job_id("fails"), periodic.job_id("tick")])
 
     def test_a_run_does_the_work_and_schedules_the_next(self):
         periodic.run("tick")
         self.assertEqual(handlers.TICKS, ["tick"])
-        self.assertEqual(scheduled(), ["periodic-tick"])
+        self.assertEqual(scheduled(), [periodic.job_id("tick")])
 
     def test_a_failing_run_is_logged_and_still_scheduled_again(self):
         with self.assertLogs("accountability.jobs.periodic", "ERROR"):
             periodic.run("fails")
         self.assertEqual(handlers.TICKS, ["fail"])
-        self.assertEqual(scheduled(), ["periodic-fails"])
+        self.assertEqual(scheduled(), [periodic.job_id("fails")])
 
 
 class ConfiguredPeriodicWorkTests(TestCase):
@@ -63,5 +63,13 @@ class ConfiguredPeriodicWorkTests(TestCase):
         with tempfile.TemporaryDirectory() as folder, override_settings(AUDIT_ANCHOR_DIR=folder):
             periodic.run("audit-anchor")
             self.assertEqual(len(list(Path(folder).glob("anchor-*.json"))), 1)
-        self.assertIn("periodic-audit-anchor", scheduled())
-        queue().scheduled_job_registry.remove("periodic-audit-anchor", delete_job=True)
+        self.assertIn(periodic.job_id("audit-anchor"), scheduled())
+        queue().scheduled_job_registry.remove(periodic.job_id("audit-anchor"), delete_job=True)
+
+    def test_the_id_names_the_queue(self):
+        with override_settings(JOBS_QUEUE="county-a"):
+            a = periodic.job_id("audit-anchor")
+        with override_settings(JOBS_QUEUE="county-b"):
+            b = periodic.job_id("audit-anchor")
+        self.assertNotEqual(a, b)
+        self.assertIn("county-a", a)
