@@ -4,8 +4,8 @@
 
 Each entry is a function run by the worker every so many seconds. The worker schedules the
 first run when it starts; each run schedules the next one, whatever its outcome, under a fixed
-job id (per queue), so that several workers or restarts never multiply the schedule. A failure is logged
-(the function itself audits what it does).
+job id (per queue), so that several workers or restarts never multiply the schedule. A failure
+is logged (the function itself audits what it does).
 """
 
 from __future__ import annotations
