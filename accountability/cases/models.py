@@ -69,6 +69,30 @@ class RecordedModel(models.Model):
         abstract = True
 
 
+class WithdrawableModel(models.Model):
+    """A record that may be withdrawn (撤回) with a reason: it stays, struck through, and no
+    longer counts (a withdrawn hearing is no hearing for 13(2), a withdrawn delivery starts no
+    appeal period). Corrections are kept in RecordCorrection, with the values before."""
+
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
 class ExecutionRecord(RecordedModel):
     """A step of carrying out a decision (delivery, archive, 备案), with a free-text note."""
 
@@ -370,7 +394,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.user or self.person}: {self.get_kind_display()}"
 
 
-class Evidence(models.Model):
+class Evidence(WithdrawableModel):
     case = models.ForeignKey(
         Case,
         verbose_name=pgettext_lazy("one case", "案件"),
@@ -413,7 +437,7 @@ class Evidence(models.Model):
         return self.title
 
 
-class Hearing(RecordedModel):
+class Hearing(RecordedModel, WithdrawableModel):
     """第十三条第(二)项: 听取被追究责任者陈述和申辩, or the record of their refusal."""
 
     party = models.ForeignKey(
@@ -432,6 +456,49 @@ class Hearing(RecordedModel):
 
     def __str__(self) -> str:
         return f"{self.party.person.name} {self.held_on}"
+
+
+class RecordCorrection(AppendOnlyModel):
+    """One correction (更正) or withdrawal (撤回) of a hearing, an evidence item or a delivery:
+    who, when, why, and the fields before and after. Append-only: the original stays."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("更正")
+        WITHDRAWAL = "withdrawal", _("撤回")
+
+    class Record(models.TextChoices):
+        HEARING = "hearing", _("陈述申辩记录")
+        EVIDENCE = "evidence", _("证据材料")
+        DELIVERY = "delivery", _("送达记录")
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=pgettext_lazy("one case", "案件"),
+        on_delete=models.PROTECT,
+        related_name="record_corrections",
+    )
+    record_type = models.CharField(_("记录类别"), max_length=16, choices=Record.choices)
+    record_id = models.PositiveIntegerField(_("记录编号"))
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    before = models.JSONField(_("更正前"), default=dict, blank=True)
+    after = models.JSONField(_("更正后"), default=dict, blank=True)
+    reason = models.TextField(_("理由"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("记录更正")
+        verbose_name_plural = _("记录更正")
+        ordering = ["made_at", "id"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_type_display()} {self.record_id} {self.get_kind_display()}"
 
 
 class Recommendation(models.TextChoices):
@@ -662,7 +729,7 @@ class DecisionVersion(AppendOnlyModel):
         )
 
 
-class Delivery(ExecutionRecord):
+class Delivery(ExecutionRecord, WithdrawableModel):
     class Recipient(models.TextChoices):
         PERSON = "person", _("被追究责任者本人")
         UNIT = "unit", _("所在单位")
@@ -688,7 +755,9 @@ class Delivery(ExecutionRecord):
         ordering = ["delivered_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "recipient"], name="cases_delivery_once_per_recipient"
+                fields=["decision", "recipient"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="cases_delivery_once_per_recipient",
             ),
         ]
 

@@ -500,7 +500,7 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
         if A.TEAM_FORM in possible:
             queue.teams.append(WorkItem("team", gettext("成立调查组"), case))
         if A.HEARING_RECORD in possible:
-            heard = Hearing.objects.filter(party=OuterRef("pk"))
+            heard = Hearing.objects.filter(party=OuterRef("pk"), withdrawn_at__isnull=True)
             for party in case.parties.select_related("person").filter(~Exists(heard)):
                 queue.hearings.append(
                     WorkItem(
@@ -528,7 +528,11 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
             for decision in Decision.objects.filter(party__case=case).select_related(
                 "party__person"
             ):
-                done = set(decision.deliveries.values_list("recipient", flat=True))
+                done = set(
+                    decision.deliveries.filter(withdrawn_at__isnull=True).values_list(
+                        "recipient", flat=True
+                    )
+                )
                 for recipient in Delivery.Recipient:
                     if recipient not in done:
                         queue.deliveries.append(

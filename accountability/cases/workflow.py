@@ -90,12 +90,16 @@ class Action(models.TextChoices):
     EVIDENCE_ADD = "evidence_add", _("登记证据材料")
     HEARING_RECORD = "hearing_record", _("记录陈述和申辩")
     HEARING_REFUSAL_RECORD = "hearing_refusal_record", _("记录拒绝陈述申辩")
+    INVESTIGATION_RECORD_CORRECT = "investigation_record_correct", _("更正调查记录")
+    INVESTIGATION_RECORD_WITHDRAW = "investigation_record_withdraw", _("撤回调查记录")
     REPORT_SUBMIT = "report_submit", _("提交调查报告")
     REPORT_RETURN = "report_return", _("退回补充调查")
     MEETING_RECORD = "meeting_record", _("记录常委会会议")
     DECISION_RECORD = "decision_record", _("记录责任追究决定")
     DECISION_ISSUE = "decision_issue", _("决定文书印发")
     DELIVERY_RECORD = "delivery_record", _("记录送达")
+    DELIVERY_CORRECT = "delivery_correct", _("更正送达记录")
+    DELIVERY_WITHDRAW = "delivery_withdraw", _("撤回送达记录")
     ARCHIVE_RECORD = "archive_record", _("归入干部个人档案")
     CITY_FILING_RECORD = "city_filing_record", _("报市纪委备案")
     APPEAL_REGISTER = "appeal_register", _("登记申诉")
@@ -199,6 +203,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.HEARING_RECORD, {S.INVESTIGATING, S.REPORTED}, None, _INVESTIGATORS, per_party=True),
     _t(A.HEARING_REFUSAL_RECORD, {S.INVESTIGATING, S.REPORTED}, None, _INVESTIGATORS,
        per_party=True),
+    # A hearing or evidence item entered by mistake: corrected or withdrawn with a reason, by
+    # the person who entered it or the office head (the service checks who entered it).
+    _t(A.INVESTIGATION_RECORD_CORRECT, {S.INVESTIGATING, S.REPORTED}, None,
+       _INVESTIGATORS | {R.OFFICE_HEAD}),
+    _t(A.INVESTIGATION_RECORD_WITHDRAW, {S.INVESTIGATING, S.REPORTED}, None,
+       _INVESTIGATORS | {R.OFFICE_HEAD}),
     _t(A.REPORT_SUBMIT, {S.INVESTIGATING}, S.REPORTED, _INVESTIGATORS,
        [G.HAS_PARTY, G.PARTY_FACTS_COMPLETE]),
     _t(A.REPORT_RETURN, {S.REPORTED}, S.INVESTIGATING,
@@ -212,6 +222,12 @@ TRANSITIONS: tuple[Transition, ...] = (
        per_party=True, completes_when="every_decision_issued"),
     _t(A.DELIVERY_RECORD, {S.ISSUED}, S.DELIVERED, _HANDLERS,
        per_party=True, completes_when="every_decision_delivered"),
+    # A delivery entered by mistake: corrected, or withdrawn (the case is back to 已印发 until
+    # it is delivered again); by the person who recorded it or the office head.
+    _t(A.DELIVERY_CORRECT, {S.ISSUED, S.DELIVERED}, None, _HANDLERS | {R.OFFICE_HEAD},
+       per_party=True),
+    _t(A.DELIVERY_WITHDRAW, {S.ISSUED, S.DELIVERED}, S.ISSUED, _HANDLERS | {R.OFFICE_HEAD},
+       per_party=True),
     _t(A.ARCHIVE_RECORD, {S.DELIVERED}, S.FILED, {R.CASE_OFFICER, R.ARCHIVIST, R.CITY_OFFICER},
        completes_when="archived_and_filed"),
     _t(A.CITY_FILING_RECORD, {S.DELIVERED}, S.FILED, _HANDLERS,

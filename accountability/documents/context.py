@@ -742,7 +742,7 @@ def _appeal_section(
     deadline_text = ""
     # Once delivered, a document made on or after the delivery states the deadline.
     delivery = decision.deliveries.filter(
-        recipient=Delivery.Recipient.PERSON, delivered_on__lte=issued_on
+        recipient=Delivery.Recipient.PERSON, delivered_on__lte=issued_on, withdrawn_at__isnull=True
     ).first()
     if delivery is not None and decision.appeal_deadline is not None:
         deadline_text = (
@@ -990,7 +990,7 @@ def delivery_receipt(subject: Subject, *, number: str, issued_on: date, actor: A
     assert row is not None
     person = _person(party)
     to_person = subject.recipient == Delivery.Recipient.PERSON
-    delivery = row.deliveries.filter(recipient=subject.recipient).first()
+    delivery = row.deliveries.filter(recipient=subject.recipient, withdrawn_at__isnull=True).first()
     if to_person:
         recipient = {
             "name": person["name"],

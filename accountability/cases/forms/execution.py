@@ -65,7 +65,11 @@ class DeliveryForm(CaseForm):
         super().__init__(*args, **kwargs)
         if decision is not None and not self.is_bound:
             # Offer the recipient still waiting first; the service refuses a second delivery.
-            done = set(decision.deliveries.values_list("recipient", flat=True))
+            done = set(
+                decision.deliveries.filter(withdrawn_at__isnull=True).values_list(
+                    "recipient", flat=True
+                )
+            )
             remaining = [value for value in Delivery.Recipient.values if value not in done]
             if remaining:
                 self.initial.setdefault("recipient", remaining[0])

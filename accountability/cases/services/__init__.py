@@ -7,11 +7,14 @@ The package follows Art 13 of the measures (实施责任追究的主要程序), 
                                                    clue_reject; 第十一条 case_take_over
     第十三条第(二)项 调查核实        investigation.py  team_form, team_member_add, evidence_add,
                                                    hearing_record, hearing_refusal_record,
+                                                   hearing_correct, hearing_withdraw,
+                                                   evidence_correct, evidence_withdraw,
                                                    report_submit, report_return
     第十三条第(三)项 研究决定        decision.py       meeting_record, decision_record;
                                                    committee_size, quorum_rule,
                                                    quorum_required, votes_required
     第十三条第(四)项 执行决定        execution.py      decision_mark_issued, delivery_record,
+                                                   delivery_correct, delivery_withdraw,
                                                    archive_record, city_filing_record
     第十六条 申诉                    appeal.py         appeal_register, appeal_review_record
     第十条 责令限期整改, 办结        closing.py        rectification_complete, case_close
@@ -19,6 +22,7 @@ The package follows Art 13 of the measures (实施责任追究的主要程序), 
     _step.py    the skeleton every action shares (lock, authorise, record the transition and
                 its audit entry, refresh the caller's instance)
     _common.py  validators and checks the stages share (dates, texts, measures, files, recusal)
+    _records.py correcting and withdrawing a record entered by mistake (who may, the history)
 
 Every service is keyword-only (``request`` is optional and only enriches the audit entry) and
 its docstring says what it records. Every refusal is a DomainError (or PermissionDenied) with
@@ -70,6 +74,7 @@ from accountability.cases.services._common import (
     _attachment_max_bytes,
     recusal_reason,
 )
+from accountability.cases.services._records import MSG_NO_CHANGE, MSG_NOT_AUTHOR, MSG_WITHDRAWN
 from accountability.cases.services._step import (
     WHAT_ACT,
 )
@@ -131,12 +136,15 @@ from accountability.cases.services.execution import (
     MSG_ALREADY_DELIVERED,
     MSG_ALREADY_FILED,
     MSG_ALREADY_ISSUED,
+    MSG_DELIVERY_APPEALED,
     MSG_MANNER,
     MSG_RECIPIENT,
     archive_record,
     city_filing_record,
     decision_mark_issued,
+    delivery_correct,
     delivery_record,
+    delivery_withdraw,
 )
 from accountability.cases.services.intake import (
     MSG_CONFLICT_KIND,
@@ -164,6 +172,7 @@ from accountability.cases.services.investigation import (
     MSG_FACTS_INCOMPLETE,
     MSG_FINDING_DUPLICATE,
     MSG_FINDING_MISSING,
+    MSG_HEARING_LAST,
     MSG_RECOMMENDATION,
     MSG_TEAM_ALREADY,
     MSG_TEAM_EMPTY,
@@ -172,8 +181,12 @@ from accountability.cases.services.investigation import (
     WHAT_TEAM,
     FindingInput,
     evidence_add,
+    evidence_correct,
+    evidence_withdraw,
+    hearing_correct,
     hearing_record,
     hearing_refusal_record,
+    hearing_withdraw,
     report_return,
     report_submit,
     team_form,
@@ -212,12 +225,14 @@ __all__ = [
     "MSG_CONFLICT_KIND",
     "MSG_CONFLICT_WHO",
     "MSG_DATE_ORDER",
+    "MSG_DELIVERY_APPEALED",
     "MSG_DEPARTURE",
     "MSG_DEPARTURE_NOT_PURSUE",
     "MSG_FACTS_INCOMPLETE",
     "MSG_FINDING_DUPLICATE",
     "MSG_FINDING_MISSING",
     "MSG_FUTURE_DATE",
+    "MSG_HEARING_LAST",
     "MSG_MANNER",
     "MSG_MEASURES_NOT_ALLOWED",
     "MSG_MEASURES_REQUIRED",
@@ -225,7 +240,9 @@ __all__ = [
     "MSG_MEETING_OTHER_CASE",
     "MSG_MEMBERS_PRESENT",
     "MSG_MOTION_FAILED",
+    "MSG_NOT_AUTHOR",
     "MSG_NOT_HEARD",
+    "MSG_NO_CHANGE",
     "MSG_NO_COMMISSION",
     "MSG_NO_PARTY",
     "MSG_ORGAN_NOT_OWN",
@@ -264,6 +281,7 @@ __all__ = [
     "MSG_VOTES_TOTAL",
     "MSG_VOTE_RECUSAL_CONFLICT",
     "MSG_VOTE_RECUSAL_PARTY",
+    "MSG_WITHDRAWN",
     "NON_TEAM_ROLES",
     "RECTIFICATION_CANCEL_REASON",
     "WHAT_ACT",
@@ -284,10 +302,16 @@ __all__ = [
     "conflict_declare",
     "decision_mark_issued",
     "decision_record",
+    "delivery_correct",
     "delivery_record",
+    "delivery_withdraw",
     "evidence_add",
+    "evidence_correct",
+    "evidence_withdraw",
+    "hearing_correct",
     "hearing_record",
     "hearing_refusal_record",
+    "hearing_withdraw",
     "meeting_record",
     "party_add",
     "party_facts_update",

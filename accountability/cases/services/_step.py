@@ -39,6 +39,8 @@ from accountability.cases.models import (
     CityFiling,
     Decision,
     Delivery,
+    Evidence,
+    Hearing,
     TransitionLog,
 )
 from accountability.cases.services._common import _recusal_error
@@ -53,12 +55,18 @@ R = TypeVar("R")
 
 def case_of(arguments: Mapping[str, Any]) -> Case | None:
     """The case a service's arguments are about (its ``case``, or the case of its party,
-    decision, appeal or rectification)."""
+    hearing, evidence item, delivery, decision, appeal or rectification)."""
     if arguments.get("case") is not None:
         return arguments["case"]  # type: ignore[no-any-return]
     if arguments.get("party") is not None:
         return arguments["party"].case  # type: ignore[no-any-return]
+    if isinstance(arguments.get("hearing"), Hearing):
+        return arguments["hearing"].party.case  # type: ignore[no-any-return]
+    if isinstance(arguments.get("evidence"), Evidence):  # (a rectification's is a text)
+        return arguments["evidence"].case  # type: ignore[no-any-return]
     decision = arguments.get("decision")
+    if isinstance(arguments.get("delivery"), Delivery):
+        decision = arguments["delivery"].decision
     for name in ("appeal", "rectification"):
         if arguments.get(name) is not None:
             decision = arguments[name].decision
@@ -99,10 +107,11 @@ def _every_decision_issued(case: Case) -> bool:
 def _every_decision_delivered(case: Case) -> bool:
     """Every decision delivered both to the person and to their unit."""
     total = Decision.objects.filter(party__case=case).count()
+    active = Delivery.objects.filter(withdrawn_at__isnull=True)
     done = (
-        Decision.objects.filter(party__case=case, deliveries__recipient=Delivery.Recipient.PERSON)
-        .filter(deliveries__recipient=Delivery.Recipient.UNIT)
-        .distinct()
+        Decision.objects.filter(party__case=case)
+        .filter(pk__in=active.filter(recipient=Delivery.Recipient.PERSON).values("decision"))
+        .filter(pk__in=active.filter(recipient=Delivery.Recipient.UNIT).values("decision"))
         .count()
     )
     return total == done

@@ -95,7 +95,9 @@ def appeal_register(
                 field="decision",
                 code="not_pursued",
             )
-        person_delivery = locked.deliveries.filter(recipient=Delivery.Recipient.PERSON).first()
+        person_delivery = locked.deliveries.filter(
+            recipient=Delivery.Recipient.PERSON, withdrawn_at__isnull=True
+        ).first()
         if person_delivery is None or locked.appeal_deadline is None:
             raise DomainError(
                 MSG_APPEAL_NOT_DELIVERED.format(name=name), field="decision", code="not_delivered"

@@ -258,7 +258,7 @@ def decision_record(
             )
         if Decision.objects.filter(party=party).exists():
             raise DomainError(MSG_ALREADY_DECIDED.format(name=name), field="party", code="decided")
-        if not party.hearings.exists():
+        if not party.hearings.filter(withdrawn_at__isnull=True).exists():
             raise DomainError(MSG_NOT_HEARD.format(name=name), field="party", code="not_heard")
         if outcome not in (Outcome.PURSUE, Outcome.NOT_PURSUE):
             raise DomainError(str(MSG_OUTCOME), field="outcome", code="choice")

@@ -22,7 +22,9 @@ from accountability.cases.models import (
     Decision,
     Delivery,
     Outcome,
+    RecordCorrection,
 )
+from accountability.cases.services import _records
 from accountability.cases.services._common import _current_version, _day, _text, _today
 from accountability.cases.services._step import lock_decision, service, step
 from accountability.cases.workflow import Action, Role
@@ -35,6 +37,9 @@ MSG_MANNER = _("送达方式应为：{allowed}。")
 MSG_ALREADY_DELIVERED = _("{name}的决定已于{date}送达{recipient}。")
 MSG_ALREADY_ARCHIVED = _("本案材料已于{date}归入干部个人档案。")
 MSG_ALREADY_FILED = _("本案已于{date}报市纪委备案。")
+MSG_DELIVERY_APPEALED = _(
+    "{name}已就该决定提出申诉，申诉期限以送达本人的记录计算，不能再更正或撤回该送达记录。"
+)
 
 
 @service(Action.DECISION_ISSUE)
@@ -102,7 +107,7 @@ def delivery_record(
         if manner not in Delivery.Manner.values:
             allowed = join_list(Delivery.Manner.labels)
             raise DomainError(MSG_MANNER.format(allowed=allowed), field="manner", code="choice")
-        existing = locked.deliveries.filter(recipient=recipient).first()
+        existing = locked.deliveries.filter(recipient=recipient, withdrawn_at__isnull=True).first()
         if existing is not None:
             raise DomainError(
                 MSG_ALREADY_DELIVERED.format(
@@ -135,13 +140,7 @@ def delivery_record(
             "manner": manner,
         }
         if recipient == Delivery.Recipient.PERSON and locked.outcome == Outcome.PURSUE:
-            inputs = dict(_current_version(locked).inputs)
-            inputs["received_on"] = delivered_on.isoformat()
-            result = case_facts.assess(inputs, name=name)
-            locked.appeal_deadline = date.fromisoformat(result["appeal_deadline"])
-            locked.appeal_deadline_warnings = list(result.get("warnings") or [])
-            locked.save(update_fields=["appeal_deadline", "appeal_deadline_warnings"])
-            changes["appeal_deadline"] = locked.appeal_deadline
+            changes["appeal_deadline"] = _count_appeal_deadline(locked, delivered_on, name=name)
         s.record(
             party=locked.party,
             target=delivery,
@@ -150,6 +149,122 @@ def delivery_record(
         )
     decision.refresh_from_db()
     return delivery
+
+
+def _count_appeal_deadline(decision: Decision, delivered_on: date | None, *, name: str) -> Any:
+    """Count (or, without a delivery to the person, clear) the appeal deadline (Art 16)."""
+    if delivered_on is None:
+        decision.appeal_deadline = None
+        decision.appeal_deadline_warnings = []
+    else:
+        inputs = dict(_current_version(decision).inputs)
+        inputs["received_on"] = delivered_on.isoformat()
+        result = case_facts.assess(inputs, name=name)
+        decision.appeal_deadline = date.fromisoformat(result["appeal_deadline"])
+        decision.appeal_deadline_warnings = list(result.get("warnings") or [])
+    decision.save(update_fields=["appeal_deadline", "appeal_deadline_warnings"])
+    return decision.appeal_deadline
+
+
+def _delivery_to_change(delivery: Delivery, actor: User, case: Case, action: str) -> Delivery:
+    row = Delivery.objects.select_related("recorded_by").get(pk=delivery.pk)
+    row.decision = lock_decision(row.decision)
+    _records.check_may_change(case, actor, row, author=row.recorded_by, action=action)
+    if row.recipient == Delivery.Recipient.PERSON and row.decision.appeals.exists():
+        raise DomainError(
+            MSG_DELIVERY_APPEALED.format(name=row.decision.party.person.name),
+            field="reason",
+            code="appealed",
+        )
+    return row
+
+
+def _counts_for_appeal(row: Delivery) -> bool:
+    return row.recipient == Delivery.Recipient.PERSON and row.decision.outcome == Outcome.PURSUE
+
+
+@service(Action.DELIVERY_CORRECT)
+def delivery_correct(
+    *,
+    delivery: Delivery,
+    actor: User,
+    reason: str,
+    delivered_on: date | None = None,
+    manner: str | None = None,
+    received_by: str | None = None,
+    note: str | None = None,
+    request: HttpRequest | None = None,
+) -> Delivery:
+    """更正 a delivery entered by mistake (date, manner, who signed); the original is kept. A
+    corrected delivery to the person counts the appeal period again."""
+    case = delivery.decision.party.case
+    with step(case, actor, Action.DELIVERY_CORRECT, request=request) as s:
+        row = _delivery_to_change(delivery, actor, s.case, str(_records.ACT_CORRECT))
+        reason = _records.reason_of(reason)
+        values: dict[str, Any] = {}
+        if delivered_on is not None:
+            values["delivered_on"] = _day(
+                delivered_on,
+                field="delivered_on",
+                label=gettext("送达日期"),
+                not_before=row.decision.issued_on,
+                not_before_label=gettext("印发日期"),
+            )
+        if manner is not None:
+            if manner not in Delivery.Manner.values:
+                allowed = join_list(Delivery.Manner.labels)
+                raise DomainError(MSG_MANNER.format(allowed=allowed), field="manner", code="choice")
+            values["manner"] = manner
+        if received_by is not None:
+            values["received_by"] = received_by.strip()
+        if note is not None:
+            values["note"] = note.strip()
+        correction = _records.correct(
+            s.case, actor, row, RecordCorrection.Record.DELIVERY, values=values, reason=reason
+        )
+        changes: dict[str, Any] = {"fields": sorted(correction.after)}
+        changes.update(before=correction.before, after=correction.after)
+        if "delivered_on" in correction.after and _counts_for_appeal(row):
+            name = row.decision.party.person.name
+            changes["appeal_deadline"] = _count_appeal_deadline(
+                row.decision, row.delivered_on, name=name
+            )
+        s.record(
+            party=row.decision.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=changes,
+        )
+    delivery.refresh_from_db()
+    return row
+
+
+@service(Action.DELIVERY_WITHDRAW)
+def delivery_withdraw(
+    *, delivery: Delivery, actor: User, reason: str, request: HttpRequest | None = None
+) -> Delivery:
+    """撤回 a delivery entered by mistake: it stays, struck through, and no longer counts. A
+    withdrawn delivery to the person starts no appeal period (the decision is not final), and
+    the case waits for the delivery again (已送达 goes back to 决定文书已形成)."""
+    case = delivery.decision.party.case
+    with step(case, actor, Action.DELIVERY_WITHDRAW, request=request) as s:
+        row = _delivery_to_change(delivery, actor, s.case, str(_records.ACT_WITHDRAW))
+        reason = _records.reason_of(reason)
+        _records.withdraw(s.case, actor, row, RecordCorrection.Record.DELIVERY, reason=reason)
+        changes: dict[str, Any] = {"fields": ["withdrawn"], "recipient": row.recipient}
+        if _counts_for_appeal(row):
+            name = row.decision.party.person.name
+            changes["appeal_deadline"] = _count_appeal_deadline(row.decision, None, name=name)
+        s.record(
+            party=row.decision.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=changes,
+        )
+    delivery.refresh_from_db()
+    return row
 
 
 def _latest_decision_date(case: Case) -> date | None:

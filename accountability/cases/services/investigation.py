@@ -28,9 +28,11 @@ from accountability.cases.models import (
     Hearing,
     InvestigationReport,
     Recommendation,
+    RecordCorrection,
     ReportFinding,
     TeamMembership,
 )
+from accountability.cases.services import _records
 from accountability.cases.services._common import (
     NON_TEAM_ROLES,
     _check_departure,
@@ -55,6 +57,10 @@ MSG_FACTS_INCOMPLETE = _("{name}的责任事实尚未认定（责任主体类别
 MSG_FINDING_MISSING = _("调查报告缺少对{name}的认定和建议。")
 MSG_FINDING_DUPLICATE = _("调查报告对{name}的认定重复。")
 MSG_RECOMMENDATION = _("建议应为“追究”或“不予追究”。")
+MSG_HEARING_LAST = _(
+    "已对{name}作出责任追究决定，不能撤回其唯一的陈述申辩记录"
+    "（第十三条第(二)项：听取陈述和申辩后方可决定）。"
+)
 
 
 @dataclass(frozen=True)
@@ -353,3 +359,162 @@ def report_return(
             report.save(update_fields=["returned_at", "return_reason"])
         s.record(reason=reason)
     return s.case
+
+
+def _audit_values(correction: RecordCorrection) -> dict[str, Any]:
+    """The audit entry's changes: the fields named in clear, their values sealed by policy."""
+    return {
+        "fields": sorted(correction.after) or ["withdrawn"],
+        "before": correction.before,
+        "after": correction.after,
+        "record": f"{correction.record_type} {correction.record_id}",
+    }
+
+
+@service(Action.INVESTIGATION_RECORD_CORRECT)
+def hearing_correct(
+    *,
+    hearing: Hearing,
+    actor: User,
+    reason: str,
+    held_on: date | None = None,
+    statement: str | None = None,
+    defence: str | None = None,
+    refusal_record: str | None = None,
+    request: HttpRequest | None = None,
+) -> Hearing:
+    """更正 a hearing (or the record of a refusal) entered by mistake; the original is kept."""
+    with step(hearing.party.case, actor, Action.INVESTIGATION_RECORD_CORRECT, request=request) as s:
+        row = Hearing.objects.select_related("party__person", "recorded_by").get(pk=hearing.pk)
+        _records.check_may_change(
+            s.case, actor, row, author=row.recorded_by, action=str(_records.ACT_CORRECT)
+        )
+        reason = _records.reason_of(reason)
+        values: dict[str, Any] = {}
+        if held_on is not None:
+            values["held_on"] = _day(held_on, field="held_on", label=gettext("谈话日期"))
+        if row.refused:
+            if refusal_record is not None:
+                values["refusal_record"] = _text(
+                    refusal_record, field="refusal_record", label=gettext("拒绝陈述申辩的记录")
+                )
+        else:
+            if statement is not None:
+                values["statement"] = _text(statement, field="statement", label=gettext("本人陈述"))
+            if defence is not None:
+                values["defence"] = defence.strip()
+        correction = _records.correct(
+            s.case, actor, row, RecordCorrection.Record.HEARING, values=values, reason=reason
+        )
+        s.record(
+            party=row.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=_audit_values(correction),
+        )
+    hearing.refresh_from_db()
+    return row
+
+
+@service(Action.INVESTIGATION_RECORD_WITHDRAW)
+def hearing_withdraw(
+    *, hearing: Hearing, actor: User, reason: str, request: HttpRequest | None = None
+) -> Hearing:
+    """撤回 a hearing entered by mistake: it stays, struck through, and no longer counts as the
+    person's hearing (13(2)); refused when the person's decision rests on it alone."""
+    with step(
+        hearing.party.case, actor, Action.INVESTIGATION_RECORD_WITHDRAW, request=request
+    ) as s:
+        row = Hearing.objects.select_related("party__person", "recorded_by").get(pk=hearing.pk)
+        _records.check_may_change(
+            s.case, actor, row, author=row.recorded_by, action=str(_records.ACT_WITHDRAW)
+        )
+        reason = _records.reason_of(reason)
+        others = Hearing.objects.filter(party=row.party, withdrawn_at__isnull=True).exclude(
+            pk=row.pk
+        )
+        if hasattr(row.party, "decision") and not others.exists():
+            raise DomainError(
+                MSG_HEARING_LAST.format(name=row.party.person.name),
+                field="reason",
+                code="decided",
+            )
+        correction = _records.withdraw(
+            s.case, actor, row, RecordCorrection.Record.HEARING, reason=reason
+        )
+        s.record(
+            party=row.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=_audit_values(correction),
+        )
+    hearing.refresh_from_db()
+    return row
+
+
+@service(Action.INVESTIGATION_RECORD_CORRECT)
+def evidence_correct(
+    *,
+    evidence: Evidence,
+    actor: User,
+    reason: str,
+    title: str | None = None,
+    description: str | None = None,
+    collected_on: date | None = None,
+    request: HttpRequest | None = None,
+) -> Evidence:
+    """更正 an evidence item entered by mistake; the original is kept."""
+    with step(evidence.case, actor, Action.INVESTIGATION_RECORD_CORRECT, request=request) as s:
+        row = Evidence.objects.select_related("party__person", "added_by").get(pk=evidence.pk)
+        _records.check_may_change(
+            s.case, actor, row, author=row.added_by, action=str(_records.ACT_CORRECT)
+        )
+        reason = _records.reason_of(reason)
+        values: dict[str, Any] = {}
+        if title is not None:
+            values["title"] = _text(title, field="title", label=gettext("证据名称"))
+        if description is not None:
+            values["description"] = description.strip()
+        if collected_on is not None:
+            values["collected_on"] = _day(
+                collected_on, field="collected_on", label=gettext("取得日期")
+            )
+        correction = _records.correct(
+            s.case, actor, row, RecordCorrection.Record.EVIDENCE, values=values, reason=reason
+        )
+        s.record(
+            party=row.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=_audit_values(correction),
+        )
+    evidence.refresh_from_db()
+    return row
+
+
+@service(Action.INVESTIGATION_RECORD_WITHDRAW)
+def evidence_withdraw(
+    *, evidence: Evidence, actor: User, reason: str, request: HttpRequest | None = None
+) -> Evidence:
+    """撤回 an evidence item entered by mistake: it stays, struck through, with the reason."""
+    with step(evidence.case, actor, Action.INVESTIGATION_RECORD_WITHDRAW, request=request) as s:
+        row = Evidence.objects.select_related("party__person", "added_by").get(pk=evidence.pk)
+        _records.check_may_change(
+            s.case, actor, row, author=row.added_by, action=str(_records.ACT_WITHDRAW)
+        )
+        reason = _records.reason_of(reason)
+        correction = _records.withdraw(
+            s.case, actor, row, RecordCorrection.Record.EVIDENCE, reason=reason
+        )
+        s.record(
+            party=row.party,
+            reason=reason,
+            target=row,
+            audit_action="update",
+            changes=_audit_values(correction),
+        )
+    evidence.refresh_from_db()
+    return row

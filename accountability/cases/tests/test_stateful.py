@@ -226,7 +226,11 @@ class CaseMachine(RuleBasedStateMachine):
         parties = list(CaseParty.objects.filter(case_id=pk).order_by("id"))
         decisions = list(Decision.objects.filter(party__case_id=pk).order_by("party_id"))
         decided = {d.party_id for d in decisions}
-        heard = set(Hearing.objects.filter(party__case_id=pk).values_list("party_id", flat=True))
+        heard = set(
+            Hearing.objects.filter(party__case_id=pk, withdrawn_at__isnull=True).values_list(
+                "party_id", flat=True
+            )
+        )
         first = {
             "facts": [i for i, party in enumerate(parties) if not party.facts_complete],
             "hearing": [i for i, party in enumerate(parties) if party.pk not in heard],
@@ -235,7 +239,11 @@ class CaseMachine(RuleBasedStateMachine):
             "deliver": [
                 i
                 for i, d in enumerate(decisions)
-                if d.deliveries.values("recipient").distinct().count() < 2
+                if d.deliveries.filter(withdrawn_at__isnull=True)
+                .values("recipient")
+                .distinct()
+                .count()
+                < 2
             ],
         }
         state = case.state
@@ -470,7 +478,8 @@ class CaseMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_decision_without_a_hearing_or_a_recorded_refusal(self) -> None:
-        unheard = Decision.objects.exclude(party__in=Hearing.objects.values("party"))
+        heard = Hearing.objects.filter(withdrawn_at__isnull=True).values("party")
+        unheard = Decision.objects.exclude(party__in=heard)
         assert not unheard.exists(), list(unheard.values_list("party__person__name", flat=True))
 
     @invariant()

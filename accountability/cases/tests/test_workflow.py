@@ -45,12 +45,16 @@ team_member_add           .     .     .     =     =     .     .     .     .     
 evidence_add              .     .     .     =     =     .     .     .     .     .
 hearing_record            .     .     .     =     =     .     .     .     .     .
 hearing_refusal_record    .     .     .     =     =     .     .     .     .     .
+investigation_record_correct .  .     .     =     =     .     .     .     .     .
+investigation_record_withdraw . .     .     =     =     .     .     .     .     .
 report_submit             .     .     .     rep   .     .     .     .     .     .
 report_return             .     .     .     .     inv   .     .     .     .     .
 meeting_record            .     .     .     .     =     .     .     .     .     .
 decision_record           .     .     .     .     dec   .     .     .     .     .
 decision_issue            .     .     .     .     .     iss   .     .     .     .
 delivery_record           .     .     .     .     .     .     del   .     .     .
+delivery_correct          .     .     .     .     .     .     =     =     .     .
+delivery_withdraw         .     .     .     .     .     .     =     iss   .     .
 archive_record            .     .     .     .     .     .     .     fil   .     .
 city_filing_record        .     .     .     .     .     .     .     fil   .     .
 appeal_register           .     .     .     .     .     .     =     =     =     .
@@ -93,12 +97,16 @@ team_member_add           Y    Y    .    .    .    .    Y    .    .    .    .   
 evidence_add              Y    .    .    Y    .    .    Y    .    .    .    .    .
 hearing_record            Y    .    .    Y    .    .    Y    .    .    .    .    .
 hearing_refusal_record    Y    .    .    Y    .    .    Y    .    .    .    .    .
+investigation_record_correct Y Y    .    Y    .    .    Y    .    .    .    .    .
+investigation_record_withdraw Y Y   .    Y    .    .    Y    .    .    .    .    .
 report_submit             Y    .    .    Y    .    .    Y    .    .    .    .    .
 report_return             .    Y    Y    .    Y    .    Y    .    .    .    .    .
 meeting_record            .    .    .    .    Y    .    Y    .    .    .    .    .
 decision_record           .    .    .    .    Y    .    Y    .    .    .    .    .
 decision_issue            Y    .    .    .    .    .    Y    .    .    .    .    .
 delivery_record           Y    .    .    .    .    .    Y    .    .    .    .    .
+delivery_correct          Y    Y    .    .    .    .    Y    .    .    .    .    .
+delivery_withdraw         Y    Y    .    .    .    .    Y    .    .    .    .    .
 archive_record            Y    .    .    .    .    Y    Y    .    .    .    .    .
 city_filing_record        Y    .    .    .    .    .    Y    .    .    .    .    .
 appeal_register           Y    .    .    .    .    .    Y    .    .    .    .    .
@@ -115,6 +123,8 @@ PER_PERSON = {
     "decision_record",
     "decision_issue",
     "delivery_record",
+    "delivery_correct",
+    "delivery_withdraw",
     "appeal_register",
     "appeal_review_record",
     "rectification_complete",
@@ -252,7 +262,7 @@ def test_illegal_message_reads_as_the_user_sees_it():
     assert caught.value.message == (
         "案件当前状态为“调查核实”，不能执行“批准受理”。当前状态下可执行的操作："
         "添加被调查人、认定责任事实、登记回避事由、上传附件、市纪委直接追究、增加调查组成员、"
-        "登记证据材料、记录陈述和申辩、记录拒绝陈述申辩、提交调查报告。"
+        "登记证据材料、记录陈述和申辩、记录拒绝陈述申辩、更正调查记录、撤回调查记录、提交调查报告。"
     )
 
 
