@@ -36,6 +36,26 @@ urlpatterns = [
         actions.HearingRefusalView.as_view(),
         name="hearing_refusal",
     ),
+    path(
+        "<int:pk>/hearings/<int:obj>/correct/",
+        actions.HearingCorrectView.as_view(),
+        name="hearing_correct",
+    ),
+    path(
+        "<int:pk>/hearings/<int:obj>/withdraw/",
+        actions.HearingWithdrawView.as_view(),
+        name="hearing_withdraw",
+    ),
+    path(
+        "<int:pk>/evidence/<int:obj>/correct/",
+        actions.EvidenceCorrectView.as_view(),
+        name="evidence_correct",
+    ),
+    path(
+        "<int:pk>/evidence/<int:obj>/withdraw/",
+        actions.EvidenceWithdrawView.as_view(),
+        name="evidence_withdraw",
+    ),
     path("<int:pk>/report/", actions.ReportSubmitView.as_view(), name="report_submit"),
     path("<int:pk>/report/return/", actions.ReportReturnView.as_view(), name="report_return"),
     # 13(3) 研究决定
@@ -52,6 +72,16 @@ urlpatterns = [
         "<int:pk>/decisions/<int:obj>/delivery/",
         actions.DeliveryRecordView.as_view(),
         name="delivery_record",
+    ),
+    path(
+        "<int:pk>/deliveries/<int:obj>/correct/",
+        actions.DeliveryCorrectView.as_view(),
+        name="delivery_correct",
+    ),
+    path(
+        "<int:pk>/deliveries/<int:obj>/withdraw/",
+        actions.DeliveryWithdrawView.as_view(),
+        name="delivery_withdraw",
     ),
     path("<int:pk>/archive/", actions.ArchiveRecordView.as_view(), name="archive_record"),
     path("<int:pk>/filing/", actions.CityFilingView.as_view(), name="city_filing"),

@@ -62,6 +62,7 @@ from accountability.cases.forms.decision import DecisionForm, MeetingForm
 from accountability.cases.forms.execution import (
     ArchiveForm,
     CityFilingForm,
+    DeliveryCorrectForm,
     DeliveryForm,
     DocumentIssueForm,
     IssueForm,
@@ -74,7 +75,9 @@ from accountability.cases.forms.intake import (
     PartyFactsForm,
 )
 from accountability.cases.forms.investigation import (
+    EvidenceCorrectForm,
     EvidenceForm,
+    HearingCorrectForm,
     HearingForm,
     RefusalForm,
     ReportForm,
@@ -112,9 +115,12 @@ __all__ = [
     "ConflictForm",
     "DateInput",
     "DecisionForm",
+    "DeliveryCorrectForm",
     "DeliveryForm",
     "DocumentIssueForm",
+    "EvidenceCorrectForm",
     "EvidenceForm",
+    "HearingCorrectForm",
     "HearingForm",
     "IssueForm",
     "MeetingForm",

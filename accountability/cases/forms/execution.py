@@ -99,3 +99,22 @@ class CityFilingForm(CaseForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("filed_on", timezone.localdate())
+
+
+class DeliveryCorrectForm(CaseForm):
+    """更正 a delivery (the recipient stays: withdraw and record it again to change it)."""
+
+    side_by_side = (("delivered_on", "manner", "received_by"),)
+    delivered_on = date_field(
+        _("送达日期"), help_text=_("向本人送达之日起计算申诉期限(第十六条)。")
+    )
+    manner = forms.ChoiceField(label=_("送达方式"), choices=Delivery.Manner.choices)
+    received_by = forms.CharField(label=_("签收人"), max_length=64, required=False)
+    note = text_field(_("备注"), required=False, rows=2)
+    reason = text_field(_("更正理由"), rows=2)
+
+    def __init__(self, *args: Any, delivery: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name in ("delivered_on", "manner", "received_by", "note"):
+                self.initial.setdefault(name, getattr(delivery, name))

@@ -193,3 +193,38 @@ class ReportForm(CaseForm):
                 self.add_error(f"p{party.pk}_{error.field}", error.message)
                 return
         super().add_domain_error(error)
+
+
+class HearingCorrectForm(CaseForm):
+    """更正 a hearing: its fields as recorded, and the reason (required)."""
+
+    held_on = date_field(_("谈话日期"))
+    statement = text_field(_("本人陈述"), rows=5)
+    defence = text_field(_("申辩"), required=False, rows=4)
+    refusal_record = text_field(_("拒绝陈述申辩的记录"), rows=4)
+    reason = text_field(_("更正理由"), rows=2)
+
+    def __init__(self, *args: Any, hearing: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("statement", "defence") if hearing.refused else ("refusal_record",):
+            del self.fields[name]
+        if not self.is_bound:
+            for name in self.fields:
+                if name != "reason":
+                    self.initial.setdefault(name, getattr(hearing, name))
+
+
+class EvidenceCorrectForm(CaseForm):
+    """更正 an evidence item: its fields as recorded, and the reason (required)."""
+
+    side_by_side = (("title", "collected_on"),)
+    title = forms.CharField(label=_("证据名称"), max_length=200)
+    collected_on = date_field(_("取得日期"))
+    description = text_field(_("证明内容"), required=False)
+    reason = text_field(_("更正理由"), rows=2)
+
+    def __init__(self, *args: Any, evidence: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name in ("title", "collected_on", "description"):
+                self.initial.setdefault(name, getattr(evidence, name))

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from accountability.audit.services import audit_log
 from accountability.cases import access, extensions, selectors
 from accountability.cases import workflow as wf
-from accountability.cases.models import Appeal, Case, CaseParty, Decision, Delivery
+from accountability.cases.models import (
+    Appeal,
+    Case,
+    CaseParty,
+    Decision,
+    Delivery,
+    RecordCorrection,
+)
 from accountability.cases.views.common import (
     DECISION_TONES,
     assessment_view,
@@ -84,7 +91,7 @@ def _party_block(
             ActionLink(_("认定责任事实"), reverse("cases:party_facts", args=[pk, party.pk]))
         )
     if A.HEARING_RECORD in allowed:
-        style = "primary" if not hearings else "secondary"
+        style = "primary" if not [h for h in hearings if h.withdrawn_at is None] else "secondary"
         actions.append(
             ActionLink(
                 _("记录陈述和申辩"), reverse("cases:hearing_record", args=[pk, party.pk]), style
@@ -148,7 +155,7 @@ def _decision_block(
                 "primary",
             )
         )
-    delivered = {d.recipient for d in deliveries}
+    delivered = {d.recipient for d in deliveries if d.withdrawn_at is None}
     if (
         A.DELIVERY_RECORD in allowed
         and decision.issued_on is not None
@@ -253,6 +260,81 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+# The records that may be corrected or withdrawn: (record type, author field, the actions, the
+# pages of 更正 and 撤回).
+CORRECTABLE: dict[str, tuple[str, wf.Action, wf.Action, str, str]] = {
+    RecordCorrection.Record.HEARING: (
+        "recorded_by_id",
+        A.INVESTIGATION_RECORD_CORRECT,
+        A.INVESTIGATION_RECORD_WITHDRAW,
+        "cases:hearing_correct",
+        "cases:hearing_withdraw",
+    ),
+    RecordCorrection.Record.EVIDENCE: (
+        "added_by_id",
+        A.INVESTIGATION_RECORD_CORRECT,
+        A.INVESTIGATION_RECORD_WITHDRAW,
+        "cases:evidence_correct",
+        "cases:evidence_withdraw",
+    ),
+    RecordCorrection.Record.DELIVERY: (
+        "recorded_by_id",
+        A.DELIVERY_CORRECT,
+        A.DELIVERY_WITHDRAW,
+        "cases:delivery_correct",
+        "cases:delivery_withdraw",
+    ),
+}
+
+
+def _field_label(row: Any, name: str) -> str:
+    return str(row._meta.get_field(name).verbose_name)
+
+
+def _field_value(row: Any, name: str, value: Any) -> Any:
+    """A value as people read it (the label of a choice)."""
+    choices = dict(row._meta.get_field(name).flatchoices)
+    return choices.get(value, value) if choices else value
+
+
+def _annotate_records(
+    rows: list[Any],
+    record_type: str,
+    *,
+    case: Case,
+    user: Any,
+    allowed: set[wf.Action],
+    roles: frozenset[str],
+    history: dict[tuple[str, int], list[RecordCorrection]],
+) -> None:
+    """Give each record its history (``row.history``) and the 更正/撤回 links the user may
+    follow (``row.record_links``): the person who entered it or the office head."""
+    author_field, correct, withdraw, correct_url, withdraw_url = CORRECTABLE[record_type]
+    for row in rows:
+        row.history = history.get((record_type, row.pk), [])
+        for correction in row.history:
+            correction.changes = [
+                (
+                    _field_label(row, name),
+                    _field_value(row, name, correction.before.get(name)),
+                    _field_value(row, name, value),
+                )
+                for name, value in correction.after.items()
+            ]
+        row.record_links = []
+        may = getattr(row, author_field) == user.pk or str(wf.Role.OFFICE_HEAD) in roles
+        if row.withdrawn_at is not None or not may:
+            continue
+        if correct in allowed:
+            row.record_links.append(
+                ActionLink(_("更正"), reverse(correct_url, args=[case.pk, row.pk]))
+            )
+        if withdraw in allowed:
+            row.record_links.append(
+                ActionLink(_("撤回"), reverse(withdraw_url, args=[case.pk, row.pk]), "danger")
+            )
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -273,6 +355,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action == A.MEETING_RECORD and case.meetings.exists():
             style = "secondary"
         actions.append(ActionLink(_label(action), reverse(url_name, args=[case.pk]), style))
+    history: dict[tuple[str, int], list[RecordCorrection]] = {}
+    for correction in case.record_corrections.select_related("made_by").order_by("made_at", "id"):
+        history.setdefault((correction.record_type, correction.record_id), []).append(correction)
+    evidence = list(case.evidence.select_related("party__person", "attachment").all())
+    annotate = {"case": case, "user": user, "allowed": allowed, "roles": roles, "history": history}
+    _annotate_records(evidence, RecordCorrection.Record.EVIDENCE, **annotate)
+    for block in blocks:
+        _annotate_records(block["hearings"], RecordCorrection.Record.HEARING, **annotate)
+        if block["decision"] is not None:
+            deliveries = block["decision"]["deliveries"]
+            _annotate_records(deliveries, RecordCorrection.Record.DELIVERY, **annotate)
     person_actions = [
         (block["party"].person.name, link) for block in blocks for link in block["actions"]
     ]
@@ -295,7 +388,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "blocks": blocks,
         "team": list(case.team.select_related("user", "office").all()),
         "conflicts": list(case.conflicts.select_related("user", "person").all()),
-        "evidence": list(case.evidence.select_related("party__person", "attachment").all()),
+        "evidence": evidence,
         "attachments": attachments,
         "reports": reports,
         "meetings": meetings,

@@ -33,6 +33,9 @@ from accountability.cases.models import (
     Case,
     CaseParty,
     Decision,
+    Delivery,
+    Evidence,
+    Hearing,
     Rectification,
 )
 from accountability.cases.views.common import assessment_view, get_case
@@ -49,7 +52,8 @@ class ActionView(LoginRequiredMixin, View):
     submit_label: ClassVar[Any] = _("提交")
     success_message: ClassVar[Any] = _("已保存。")
     template_name: ClassVar[str] = "cases/action_form.html"
-    #: "party", "decision", "appeal" or "rectification": the record the action is about.
+    #: "party", "decision", "appeal", "rectification", "hearing", "evidence" or "delivery":
+    #: the record the action is about.
     target_kind: ClassVar[str | None] = None
     #: Anchor of the case page section to return to.
     anchor: ClassVar[str] = ""
@@ -162,6 +166,13 @@ class ActionView(LoginRequiredMixin, View):
             ),
             "appeal": Appeal.objects.filter(decision__party__case=self.case).select_related(
                 "decision__party__person", "reviewing_organ"
+            ),
+            "hearing": Hearing.objects.filter(party__case=self.case).select_related(
+                "party__person", "recorded_by"
+            ),
+            "evidence": Evidence.objects.filter(case=self.case).select_related("added_by"),
+            "delivery": Delivery.objects.filter(decision__party__case=self.case).select_related(
+                "decision__party__person", "recorded_by"
             ),
             "rectification": Rectification.objects.filter(
                 decision__party__case=self.case

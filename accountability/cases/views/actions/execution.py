@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.cases import forms, services
 from accountability.cases import workflow as wf
-from accountability.cases.views.actions.base import ActionView
+from accountability.cases.views.actions.base import ActionView, ReasonActionView
 
 A = wf.Action
 
@@ -60,3 +60,39 @@ class CityFilingView(ActionView):
     intro = _("第十三条第(四)项：同时报市纪委纪检监察干部监督室备案。")
     submit_label = _("记录备案")
     success_message = _("已记录报市纪委备案。")
+
+
+class DeliveryCorrectView(ActionView):
+    action = A.DELIVERY_CORRECT
+    form_class = forms.DeliveryCorrectForm
+    service = staticmethod(services.delivery_correct)
+    service_fields = ("delivered_on", "manner", "received_by", "note", "reason")
+    target_kind = "delivery"
+    anchor = "parties"
+    intro = _(
+        "更正由录入人或监督室主任进行，应当写明理由；原记录保留在记录历史和审计日志中。"
+        "更正向本人送达的日期的，重新计算申诉期限。"
+    )
+    submit_label = _("保存更正")
+    success_message = _("已更正，原记录保留在记录历史中。")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"delivery": self.target}
+
+    def heading(self) -> str:
+        return _("更正%(name)s的送达记录") % {"name": self.target.decision.party.person.name}
+
+
+class DeliveryWithdrawView(ReasonActionView):
+    action = A.DELIVERY_WITHDRAW
+    service = staticmethod(services.delivery_withdraw)
+    target_kind = "delivery"
+    reason_label = _("撤回理由")
+    anchor = "parties"
+    intro = _("撤回的送达记录保留并标明撤回理由，不再计算申诉期限，应当重新送达。")
+    submit_label = _("撤回记录")
+    success_message = _("已撤回该记录。")
+    danger = True
+
+    def heading(self) -> str:
+        return _("撤回%(name)s的送达记录") % {"name": self.target.decision.party.person.name}

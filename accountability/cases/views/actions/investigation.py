@@ -146,3 +146,79 @@ class ReportReturnView(ReasonActionView):
     anchor = "reports"
     submit_label = _("退回补充调查")
     success_message = _("调查报告已退回，案件回到调查核实。")
+
+
+# A hearing or an evidence item entered by mistake: 更正 or 撤回, with a reason, by the person
+# who entered it or the office head (the service checks who); the original stays in its history.
+
+
+class HearingCorrectView(ActionView):
+    action = A.INVESTIGATION_RECORD_CORRECT
+    form_class = forms.HearingCorrectForm
+    target_kind = "hearing"
+    anchor = "parties"
+    intro = _("更正由录入人或监督室主任进行，应当写明理由；原记录保留在记录历史和审计日志中。")
+    submit_label = _("保存更正")
+    success_message = _("已更正，原记录保留在记录历史中。")
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"hearing": self.target}
+
+    def heading(self) -> str:
+        return _("更正%(name)s的陈述申辩记录") % {"name": self.target.party.person.name}
+
+    def perform(self, form: Any) -> Any:
+        data = form.cleaned_data
+        return services.hearing_correct(
+            hearing=self.target,
+            actor=self.request.user,
+            request=self.request,
+            **{name: data[name] for name in form.fields},
+        )
+
+
+class HearingWithdrawView(ReasonActionView):
+    action = A.INVESTIGATION_RECORD_WITHDRAW
+    service = staticmethod(services.hearing_withdraw)
+    target_kind = "hearing"
+    reason_label = _("撤回理由")
+    anchor = "parties"
+    intro = _("撤回的记录保留并标明撤回理由，不再作为听取陈述和申辩的记录(第十三条第(二)项)。")
+    submit_label = _("撤回记录")
+    success_message = _("已撤回该记录。")
+    danger = True
+
+    def heading(self) -> str:
+        return _("撤回%(name)s的陈述申辩记录") % {"name": self.target.party.person.name}
+
+
+class EvidenceCorrectView(ActionView):
+    action = A.INVESTIGATION_RECORD_CORRECT
+    form_class = forms.EvidenceCorrectForm
+    service = staticmethod(services.evidence_correct)
+    service_fields = ("title", "collected_on", "description", "reason")
+    target_kind = "evidence"
+    anchor = "materials"
+    intro = HearingCorrectView.intro
+    submit_label = _("保存更正")
+    success_message = HearingCorrectView.success_message
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"evidence": self.target}
+
+    def heading(self) -> str:
+        return _("更正证据材料“%(title)s”") % {"title": self.target.title}
+
+
+class EvidenceWithdrawView(ReasonActionView):
+    action = A.INVESTIGATION_RECORD_WITHDRAW
+    service = staticmethod(services.evidence_withdraw)
+    target_kind = "evidence"
+    reason_label = _("撤回理由")
+    anchor = "materials"
+    submit_label = _("撤回记录")
+    success_message = _("已撤回该记录。")
+    danger = True
+
+    def heading(self) -> str:
+        return _("撤回证据材料“%(title)s”") % {"title": self.target.title}
