@@ -6,6 +6,7 @@ Signatures:
     case_get_for_user(*, case_id, user) -> Case                 (NotFound / PermissionDenied)
     case_roles_for_user(*, case, user) -> frozenset[str]        (workflow roles held on the case)
     allowed_actions(*, case, user) -> tuple[workflow.Transition, ...]
+    allowed_actions_many(*, cases, user) -> dict[case id, set[Action]]   (bounded queries)
     can_view_informant(*, case, user) -> bool                  (setting CASES_INFORMANT_SCOPE)
     case_informant_for_user(*, case, user, request=None) -> Informant   (audited view_confidential)
     case_timeline(*, case) -> QuerySet[TransitionLog]
@@ -44,7 +45,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -435,12 +436,26 @@ def committee_members(*, case: Case) -> QuerySet[Person]:
 
 @dataclass(frozen=True)
 class WorkItem:
+    """One thing in a user's work queue.
+
+    ``action``: the workflow step the item leads to, when ``user`` may take it; None when the
+    item is shown for information only (a deadline, or a step someone else takes).
+    ``target``: the record the step is on (a decision, an appeal, a rectification), so that
+    the page can link to it without a query.
+    """
+
     kind: str
     label: str
     case: Case
     party: CaseParty | None = None
     due_on: date | None = None
     overdue: bool = False
+    action: wf.Action | None = None
+    target: Any = None
+
+    @property
+    def actionable(self) -> bool:
+        return self.action is not None
 
 
 @dataclass
@@ -476,111 +491,229 @@ class WorkQueue:
     def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
         return [(key, str(label), getattr(self, key)) for key, label in self.SECTIONS]
 
+    def actions(self) -> list[tuple[str, str, list[WorkItem]]]:
+        """The sections with only the items the user may act on."""
+        return [
+            (k, label, [i for i in items if i.actionable]) for k, label, items in self.sections()
+        ]
+
+    def information(self) -> list[WorkItem]:
+        """The items shown for information only (no step for this user)."""
+        return [i for _, _, items in self.sections() for i in items if not i.actionable]
+
     @property
     def total(self) -> int:
-        return sum(len(items) for _, _, items in self.sections())
+        """How many items wait for the user's action."""
+        return sum(len(items) for _, _, items in self.actions())
+
+
+def allowed_actions_many(*, cases: list[Case], user: Any) -> dict[int, set[wf.Action]]:
+    """``allowed_actions`` for many visible cases in a bounded number of queries."""
+    roles = access.case_roles_many(cases=cases, user=user)
+    result = {
+        case.pk: {t.action for t in wf.allowed_actions(case.state, roles[case.pk])}
+        if roles[case.pk]
+        else set()
+        for case in cases
+    }
+    commission = access.user_commission(user)
+    if getattr(user, "role", None) != Role.CITY_OFFICER or commission is None:
+        return result
+    below = access.subtree_ids(commission) - {commission.pk}
+    reviewing = set(
+        Appeal.objects.filter(
+            decision__party__case_id__in=[case.pk for case in cases],
+            reviewing_organ=commission,
+            status=Appeal.Status.PENDING,
+        ).values_list("decision__party__case_id", flat=True)
+    )
+    for case in cases:
+        if case.handling_organ_id not in below:
+            continue
+        extra = {wf.Action.CASE_TAKE_OVER}
+        if case.pk in reviewing:
+            extra.add(wf.Action.APPEAL_REVIEW_RECORD)
+        above = wf.allowed_actions(case.state, {Role.CITY_OFFICER})
+        result[case.pk] |= {t.action for t in above if t.action in extra}
+    return result
+
+
+def _queue_cases(user: Any) -> list[Case]:
+    """The open cases of the queue, with what the queue reads prefetched (bounded queries)."""
+    parties = CaseParty.objects.select_related(
+        "person", "decision", "decision__current_version"
+    ).annotate(heard=Exists(Hearing.objects.filter(party=OuterRef("pk"))))
+    return list(
+        case_list_for_user(user=user)
+        .exclude(state__in=wf.TERMINAL_STATES)
+        .select_related("archive", "city_filing")
+        .prefetch_related(
+            Prefetch("parties", queryset=parties),
+            "parties__decision__deliveries",
+            "parties__decision__appeals",
+            "parties__decision__rectifications",
+            "meetings",
+        )
+    )
+
+
+def _decisions(case: Case) -> list[tuple[CaseParty, Decision]]:
+    """The case's decisions with their party, from the prefetched parties."""
+    rows = []
+    for party in case.parties.all():
+        try:
+            decision = party.decision
+        except ObjectDoesNotExist:
+            continue
+        rows.append((party, decision))
+    return rows
+
+
+def _open_rectifications(decision: Decision) -> list[Rectification]:
+    return [
+        row
+        for row in decision.rectifications.all()
+        if row.completed_on is None and row.cancelled_on is None
+    ]
 
 
 def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
-    """What waits for ``user``: only the steps their roles on each case allow."""
+    """What waits for ``user``: the steps their roles on each case allow, as actions; the
+    deadlines and the steps others take on the cases they handle, as information.
+
+    The number of queries does not grow with the number of cases (everything is prefetched).
+    """
     queue = WorkQueue()
     if access.is_administrator(user) or getattr(user, "role", None) == Role.SUBJECT:
         return queue
     today = today or timezone.localdate()
     horizon = today + timedelta(days=DEADLINE_WINDOW_DAYS)
-    cases = list(case_list_for_user(user=user).exclude(state__in=wf.TERMINAL_STATES))
+    cases = _queue_cases(user)
+    allowed = allowed_actions_many(cases=cases, user=user)
+    roles = access.case_roles_many(cases=cases, user=user)
     commission = access.user_commission(user)
+    A = wf.Action
     for case in cases:
-        possible = {t.action for t in allowed_actions(case=case, user=user)}
-        A = wf.Action
+        possible = allowed[case.pk]
+
+        def may(action: wf.Action, possible: set[wf.Action] = possible) -> wf.Action | None:
+            return action if action in possible else None
+
+        decisions = _decisions(case)
         if A.CLUE_APPROVE in possible:
             queue.approvals.append(
-                WorkItem("approval", gettext("审批问题线索"), case, due_on=case.received_on)
+                WorkItem(
+                    "approval",
+                    gettext("审批问题线索"),
+                    case,
+                    due_on=case.received_on,
+                    action=A.CLUE_APPROVE,
+                )
             )
         if A.TEAM_FORM in possible:
-            queue.teams.append(WorkItem("team", gettext("成立调查组"), case))
+            queue.teams.append(WorkItem("team", gettext("成立调查组"), case, action=A.TEAM_FORM))
         if A.HEARING_RECORD in possible:
-            heard = Hearing.objects.filter(party=OuterRef("pk"))
-            for party in case.parties.select_related("person").filter(~Exists(heard)):
+            for party in case.parties.all():
+                if getattr(party, "heard", False):
+                    continue
                 queue.hearings.append(
                     WorkItem(
                         "hearing",
                         gettext("听取{name}的陈述和申辩").format(name=party.person.name),
                         case,
                         party,
+                        action=A.HEARING_RECORD,
                     )
                 )
         if A.REPORT_SUBMIT in possible:
-            queue.reports.append(WorkItem("report", gettext("提交调查报告"), case))
+            queue.reports.append(
+                WorkItem("report", gettext("提交调查报告"), case, action=A.REPORT_SUBMIT)
+            )
         if A.DECISION_RECORD in possible:
-            queue.meetings.append(WorkItem("meeting", gettext("记录常委会会议和决定"), case))
+            queue.meetings.append(
+                WorkItem("meeting", gettext("记录常委会会议和决定"), case, action=A.DECISION_RECORD)
+            )
         if A.DECISION_ISSUE in possible:
-            for decision in Decision.objects.filter(party__case=case, issued_on__isnull=True):
+            for party, decision in decisions:
+                if decision.issued_on is not None:
+                    continue
                 queue.issues.append(
                     WorkItem(
                         "issue",
-                        gettext("印发{name}的决定文书").format(name=decision.party.person.name),
+                        gettext("印发{name}的决定文书").format(name=party.person.name),
                         case,
-                        decision.party,
+                        party,
+                        action=A.DECISION_ISSUE,
+                        target=decision,
                     )
                 )
         if A.DELIVERY_RECORD in possible:
-            for decision in Decision.objects.filter(party__case=case).select_related(
-                "party__person"
-            ):
-                done = set(decision.deliveries.values_list("recipient", flat=True))
+            for party, decision in decisions:
+                done = {d.recipient for d in decision.deliveries.all()}
+                name = party.person.name
                 for recipient in Delivery.Recipient:
-                    if recipient not in done:
-                        queue.deliveries.append(
-                            WorkItem(
-                                "delivery",
-                                gettext("向{name}的{recipient}送达决定").format(
-                                    name=decision.party.person.name, recipient=recipient.label
-                                )
-                                if recipient == Delivery.Recipient.UNIT
-                                else gettext("向{name}本人送达决定").format(
-                                    name=decision.party.person.name
-                                ),
-                                case,
-                                decision.party,
-                            )
+                    if recipient in done:
+                        continue
+                    label = (
+                        gettext("向{name}的{recipient}送达决定").format(
+                            name=name, recipient=recipient.label
                         )
-        if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
-            queue.archiving.append(WorkItem("archive", gettext("归入干部个人档案"), case))
-        if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
-            queue.archiving.append(WorkItem("filing", gettext("报市纪委备案"), case))
-        if A.CASE_CLOSE in possible and _closable(case, today):
-            queue.closing.append(WorkItem("close", gettext("办结"), case))
-        handles = bool(access.case_roles(case=case, user=user) - {str(Role.TEAM_MEMBER)})
-        if handles:
-            for decision in Decision.objects.filter(
-                party__case=case, appeal_deadline__gte=today, appeal_deadline__lte=horizon
-            ).select_related("party__person", "current_version"):
-                if not decision_is_final(decision=decision, today=today):
-                    queue.deadlines.append(
+                        if recipient == Delivery.Recipient.UNIT
+                        else gettext("向{name}本人送达决定").format(name=name)
+                    )
+                    queue.deliveries.append(
                         WorkItem(
-                            "appeal_deadline",
-                            gettext("{name}的申诉期限届满").format(name=decision.party.person.name),
+                            "delivery",
+                            label,
                             case,
-                            decision.party,
-                            due_on=decision.appeal_deadline,
+                            party,
+                            action=A.DELIVERY_RECORD,
+                            target=decision,
                         )
                     )
-            for row in Rectification.objects.filter(
-                decision__party__case=case,
-                completed_on__isnull=True,
-                cancelled_on__isnull=True,
-            ).select_related("decision__party__person"):
-                name = row.decision.party.person.name
+        if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
+            queue.archiving.append(
+                WorkItem("archive", gettext("归入干部个人档案"), case, action=A.ARCHIVE_RECORD)
+            )
+        if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
+            queue.archiving.append(
+                WorkItem("filing", gettext("报市纪委备案"), case, action=A.CITY_FILING_RECORD)
+            )
+        if A.CASE_CLOSE in possible and _closable_from(decisions, today):
+            queue.closing.append(WorkItem("close", gettext("办结"), case, action=A.CASE_CLOSE))
+        if not roles[case.pk] - {str(Role.TEAM_MEMBER)}:
+            continue
+        # Deadlines on the cases the user's commission handles: information, and for those
+        # who record the rectification, the step.
+        for party, decision in decisions:
+            if (
+                decision.appeal_deadline is not None
+                and today <= decision.appeal_deadline <= horizon
+                and not decision_is_final(decision=decision, today=today)
+            ):
+                queue.deadlines.append(
+                    WorkItem(
+                        "appeal_deadline",
+                        gettext("{name}的申诉期限届满").format(name=party.person.name),
+                        case,
+                        party,
+                        due_on=decision.appeal_deadline,
+                        target=decision,
+                    )
+                )
+            for row in _open_rectifications(decision):
+                name = party.person.name
                 if row.deadline < today:
                     queue.overdue_rectifications.append(
                         WorkItem(
                             "rectification_overdue",
                             gettext("{name}的整改已逾期").format(name=name),
                             case,
-                            row.decision.party,
+                            party,
                             due_on=row.deadline,
                             overdue=True,
+                            action=may(A.RECTIFICATION_COMPLETE),
+                            target=row,
                         )
                     )
                 elif row.deadline <= horizon:
@@ -589,8 +722,10 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                             "rectification_deadline",
                             gettext("{name}的整改期限届满").format(name=name),
                             case,
-                            row.decision.party,
+                            party,
                             due_on=row.deadline,
+                            action=may(A.RECTIFICATION_COMPLETE),
+                            target=row,
                         )
                     )
     # Appeals waiting for the user's commission, wherever the case is handled.
@@ -599,10 +734,26 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
         Role.OFFICE_HEAD,
         Role.CITY_OFFICER,
     }:
-        for appeal in Appeal.objects.filter(
-            reviewing_organ=commission, status=Appeal.Status.PENDING
-        ).select_related("decision__party__person", "decision__party__case"):
+        appeals = list(
+            Appeal.objects.filter(
+                reviewing_organ=commission, status=Appeal.Status.PENDING
+            ).select_related("decision__party__person", "decision__party__case")
+        )
+        # Recusal (回避) applies here too: the cases the user stands aside from are left out.
+        recused = set(
+            Case.objects.filter(
+                access.recused_cases(user),
+                pk__in=[a.decision.party.case_id for a in appeals],
+            ).values_list("pk", flat=True)
+        )
+        appeal_cases = list(
+            {a.decision.party.case.pk: a.decision.party.case for a in appeals}.values()
+        )
+        reviewable = allowed_actions_many(cases=appeal_cases, user=user)
+        for appeal in appeals:
             party = appeal.decision.party
+            if party.case_id in recused:
+                continue
             queue.appeals.append(
                 WorkItem(
                     "appeal",
@@ -610,6 +761,10 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                     party.case,
                     party,
                     due_on=appeal.received_on,
+                    action=A.APPEAL_REVIEW_RECORD
+                    if A.APPEAL_REVIEW_RECORD in reviewable[party.case_id]
+                    else None,
+                    target=appeal,
                 )
             )
     queue.deadlines.sort(key=lambda item: item.due_on or today)
@@ -625,15 +780,13 @@ def hasattr_safe(case: Case, name: str) -> bool:
     return True
 
 
-def _closable(case: Case, today: date) -> bool:
-    for decision in Decision.objects.filter(party__case=case).select_related("current_version"):
+def _closable_from(decisions: list[tuple[CaseParty, Decision]], today: date) -> bool:
+    for _party, decision in decisions:
         if decision.outcome == Outcome.REVOKED:
             continue
         if not decision_is_final(decision=decision, today=today):
             return False
-        if decision.rectifications.filter(
-            completed_on__isnull=True, cancelled_on__isnull=True
-        ).exists():
+        if _open_rectifications(decision):
             return False
     return True
 
@@ -645,6 +798,7 @@ __all__ = [
     "WorkItem",
     "WorkQueue",
     "allowed_actions",
+    "allowed_actions_many",
     "can_view_informant",
     "case_get_for_user",
     "case_informant_for_user",
