@@ -38,6 +38,7 @@ Who sees what (DOMAIN.md, issue 3 "Who may do what"):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,6 +46,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -100,6 +102,8 @@ class CaseFilters:
     received_to: date | None = None
     person: str = ""  # part of a person's name
     q: str = ""  # part of the case number or the summary
+    document: str = ""  # part of a decision's document number (发文字号)
+    measure: str = ""  # a measure (追究措施) of a person's decision in force
 
     @classmethod
     def from_mapping(cls, data: CaseFilters | Mapping[str, Any] | None) -> CaseFilters:
@@ -137,6 +141,8 @@ class CaseFilters:
             received_to=day("received_to"),
             person=str(value("person") or "").strip(),
             q=str(value("q") or "").strip(),
+            document=str(value("document") or "").strip(),
+            measure=str(value("measure") or "").strip(),
         )
 
 
@@ -175,7 +181,8 @@ def _visibility(user: Any) -> Q:
 def case_list_for_user(
     *, user: Any, filters: CaseFilters | Mapping[str, Any] | None = None
 ) -> QuerySet[Case]:
-    """The cases ``user`` may see, filtered (state, unit, circumstance, severity, dates, name)."""
+    """The cases ``user`` may see, filtered (state, unit, circumstance, severity, dates, a
+    person's name, a document number, a measure, a case number or summary)."""
     _deny_admins(user)
     f = CaseFilters.from_mapping(filters)
     # Someone concerned by a case, or with a recorded conflict, does not see it (回避); a
@@ -193,7 +200,18 @@ def case_list_for_user(
         parties = parties.filter(severity=f.severity)
     if f.person:
         parties = parties.filter(person__name__icontains=f.person)
-    if f.unit is not None or f.circumstance is not None or f.severity or f.person:
+    if f.document:
+        parties = parties.filter(decision__document_number__icontains=f.document)
+    if f.measure:
+        parties = parties.filter(_measure_q(f.measure))
+    if (
+        f.unit is not None
+        or f.circumstance is not None
+        or f.severity
+        or f.person
+        or f.document
+        or f.measure
+    ):
         qs = qs.filter(Exists(parties))
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
@@ -202,6 +220,14 @@ def case_list_for_user(
     if f.q:
         qs = qs.filter(Q(number__icontains=f.q) | Q(summary__icontains=f.q))
     return qs.select_related("handling_organ").order_by("-received_on", "-id")
+
+
+def _measure_q(measure: str) -> Q:
+    """Parties whose decision in force names ``measure`` (an element of its JSON list)."""
+    if connection.features.supports_json_field_contains:
+        return Q(decision__current_version__measures__contains=[measure])
+    # SQLite stores the list as JSON text with non-ASCII escaped: look for the element's text.
+    return Q(decision__current_version__measures__icontains=json.dumps(measure))
 
 
 def case_get_for_user(*, case_id: int | str, user: Any) -> Case:

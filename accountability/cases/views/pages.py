@@ -18,13 +18,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.cases import access, extensions, files, forms, selectors, services
+from accountability.cases import access, export, extensions, files, forms, selectors, services
 from accountability.cases import workflow as wf
 from accountability.cases.models import Attachment, Case
 from accountability.cases.views.common import (
@@ -34,6 +35,7 @@ from accountability.cases.views.common import (
     url_or_empty,
 )
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
+from accountability.common.i18n import source_language
 
 A = wf.Action
 PAGE_SIZE = 20
@@ -210,6 +212,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "page_obj": page,
@@ -217,8 +221,37 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "count": paginator.count,
         "filtered": bool(form.filters()),
         "can_register": getattr(request.user, "role", None) in wf.CLUE_REGISTER_ROLES,
+        "export_url": reverse("cases:export") + (f"?{query.urlencode()}" if query else ""),
+        "export_limit": export.EXPORT_LIMIT,
     }
     return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_list_export(request: HttpRequest) -> HttpResponse:
+    """The filtered case list as .xlsx (at most export.EXPORT_LIMIT rows), audited as an export."""
+    _deny_outsiders(request.user)
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.filters()
+    cases = selectors.case_list_for_user(user=request.user, filters=filters)
+    total = cases.count()
+    with source_language():
+        content, rows = export.workbook_bytes(cases, total=total)
+        filename = export.filename()
+    audit_log(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        target=("cases.caselist", "", "案件清单"),
+        changes={"count": rows, "total": total, "filters": _plain(filters)},
+        request=request,
+    )
+    response = HttpResponse(content, content_type=export.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _plain(filters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
 
 
 # ---------------------------------------------------------------------------------------------
