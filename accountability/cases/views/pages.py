@@ -264,8 +264,20 @@ def clue_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if getattr(user, "role", None) not in wf.CLUE_REGISTER_ROLES:
         raise PermissionDenied(MSG_CLUE_ROLE)
-    form = forms.ClueForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    # The person picker's search (name, unit or 工号) works without JavaScript: a GET on the
+    # page, or the form's own "search" button, which posts what was typed back into the form
+    # (so that the informant never goes into a URL) and registers nothing.
+    searching = request.method == "POST" and "_search" in request.POST
+    source = request.POST if request.method == "POST" else request.GET
+    query = str(source.get("person_q", ""))[:64]
+    if searching:
+        initial: dict[str, Any] = {k: request.POST.get(k) for k in request.POST}
+        initial["persons"] = request.POST.getlist("persons")
+        initial.pop("csrfmiddlewaretoken", None)
+        form = forms.ClueForm(initial=initial, user=user, person_query=query)
+    else:
+        form = forms.ClueForm(request.POST or None, user=user, person_query=query)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.clue_register(
