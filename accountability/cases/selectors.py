@@ -72,6 +72,7 @@ from accountability.cases.models import (
 from accountability.cases.rules import decision_final_on, decision_is_final
 from accountability.cases.workflow import Role
 from accountability.common.errors import NotFound, PermissionDenied
+from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 
 MSG_ADMIN_NO_CASES = _("系统管理员、安全管理员和审计管理员不能查看案件内容（三员分立）。")
@@ -279,10 +280,14 @@ def allowed_actions(*, case: Case, user: Any) -> tuple[wf.Transition, ...]:
 #: and the office head.
 INFORMANT_SCOPES = ("office", "assigned")
 DEFAULT_INFORMANT_SCOPE = "office"
+# The sentence names the roles of accounts.permissions INFORMANT_VIEWERS, as the setting reads.
 INFORMANT_SCOPE_NOTES = {
-    "office": _("按设置，仅办理机关的监督室工作人员和监督室负责人可查看举报人信息。"),
+    "office": _("按设置，仅办理机关的{roles}可查看举报人信息。"),
     "assigned": _(
-        "按设置，仅登记该线索的监督室工作人员、参加本案调查组的监督室工作人员和监督室负责人可查看举报人信息。"
+        "按设置，仅登记该线索的{officers}、参加本案调查组的{officers}和{heads}可查看举报人信息。"
+    ),
+    "assigned_no_head": _(
+        "按设置，仅登记该线索的{officers}和参加本案调查组的{officers}可查看举报人信息。"
     ),
 }
 
@@ -297,8 +302,26 @@ def informant_scope() -> str:
 
 
 def informant_scope_note() -> str:
-    """The sentence a page shows where the informant is hidden (who may see it, by setting)."""
-    return str(INFORMANT_SCOPE_NOTES[informant_scope()])
+    """The sentence a page shows where the informant is hidden: who may see it, as the setting
+    (CASES_INFORMANT_SCOPE) and the viewer roles (INFORMANT_VIEWERS) say."""
+    viewers: list[Role] = [role for role in Role if role in wf.INFORMANT_VIEWER_ROLES]
+    # "assigned": the office head sees every case's informant, the others only their own cases.
+    heads: list[Role] = [r for r in viewers if r == Role.OFFICE_HEAD]
+    officers: list[Role] = [r for r in viewers if r != Role.OFFICE_HEAD]
+
+    def names(roles: list[Role]) -> str:
+        labels = [str(r.label) for r in roles]
+        if len(labels) < 2:
+            return join_list(labels)
+        return gettext("{items}和{last}").format(items=join_list(labels[:-1]), last=labels[-1])
+
+    if informant_scope() == "office" or not officers:
+        return str(INFORMANT_SCOPE_NOTES["office"]).format(roles=names(viewers))
+    if not heads:
+        return str(INFORMANT_SCOPE_NOTES["assigned_no_head"]).format(officers=names(officers))
+    return str(INFORMANT_SCOPE_NOTES["assigned"]).format(
+        officers=names(officers), heads=names(heads)
+    )
 
 
 def can_view_informant(*, case: Case, user: Any) -> bool:
