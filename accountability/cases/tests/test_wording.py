@@ -38,3 +38,29 @@ class InformantNoteTests(PersonasMixin, TestCase):
         self.assertIn(note, self.clue_form())
         with mock.patch.object(wf, "INFORMANT_VIEWER_ROLES", frozenset({Role.CASE_OFFICER})):
             self.assertNotIn(str(Role.OFFICE_HEAD.label), selectors.informant_scope_note())
+
+
+class AuditLogWordingTests(PersonasMixin, TestCase):
+    """The audit log reads as Chinese sentences: no Python dict, no raw key, no model label."""
+
+    def test_the_case_list_export_and_a_mapping_read_as_sentences(self):
+        from accountability.audit.describe import describe
+        from accountability.audit.models import AuditEntry
+
+        self.client.force_login(self.case_officer)
+        self.client.get(reverse("cases:export"), {"person": "吴"})
+        entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).latest("seq")
+        described = describe(entry)
+        self.assertIn("导出了 案件清单", described.sentence)
+        labels = [line.label for line in described.lines]
+        self.assertEqual(sorted(labels), sorted(["条数", "符合条件的条数", "查询条件"]))
+        mapping = AuditEntry(
+            action=AuditEntry.Action.SETTINGS_CHANGE,
+            target_type="accounts.user",
+            target_id="12",
+            changes={"role": {"role": "case_officer", "is_active": True}},
+        )
+        text = " ".join([describe(mapping).sentence, *(li.value for li in describe(mapping).lines)])
+        for raw in ("{", "}", "'", "accounts.user", "case_officer", "True"):
+            self.assertNotIn(raw, text)
+        self.assertIn("监督室工作人员", text)
