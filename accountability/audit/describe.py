@@ -67,6 +67,7 @@ KEY_LABELS: dict[str, Any] = {
     "records": _("记录数"),
     "q": _("检索词"),
     "total": _("符合条件的条数"),
+    "case_number": _("案件编号"),
     "filters": _("查询条件"),
     "organisation": _("单位"),
     "document_number": _("发文字号"),

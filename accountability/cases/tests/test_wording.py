@@ -64,3 +64,37 @@ class AuditLogWordingTests(PersonasMixin, TestCase):
         for raw in ("{", "}", "'", "accounts.user", "case_officer", "True"):
             self.assertNotIn(raw, text)
         self.assertIn("监督室工作人员", text)
+
+
+class AuditLogLabelsTests(PersonasMixin, TestCase):
+    """After a round of work, every label the audit log shows is Chinese (no raw key)."""
+
+    def test_no_raw_key_among_the_labels(self):
+        import re
+
+        from accountability.audit.describe import describe
+        from accountability.audit.models import AuditEntry
+        from accountability.cases.tests.factories import Flow
+
+        p = self.personas
+        flow = Flow.register(p, p.people.handler, informant_name="举报人甲")
+        self.client.force_login(self.case_officer)
+        self.client.get(reverse("cases:informant", args=[flow.case.pk]))
+        self.client.get(reverse("cases:export"), {"person": "吴"})
+        self.client.force_login(self.leader)
+        self.client.get(reverse("cases:informant", args=[flow.case.pk]))  # refused
+        self.client.force_login(self.audit_admin)
+        self.client.get(
+            reverse("audit:log"),
+            {"actor": "张", "case_number": flow.case.number, "date_from": "2026-01-01"},
+        )
+        raw = re.compile(r"[a-z]+_[a-z_]+|^[a-z]+$")
+        entries = list(AuditEntry.objects.all())
+        self.assertGreater(len(entries), 5)
+        for entry in entries:
+            described = describe(entry)
+            for line in described.lines:
+                with self.subTest(action=entry.action, label=line.label):
+                    self.assertIsNone(raw.search(line.label))
+                    self.assertNotIn("{", line.value)
+            self.assertNotIn("{", described.sentence)
