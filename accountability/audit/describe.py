@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.audit.models import AuditEntry
 from accountability.audit.policy import TargetPolicy, policy_for
-from accountability.common.i18n import join_list
+from accountability.common.i18n import join_list, label_separator
 
 SEALED_VALUE = _("(案件内容，仅保存摘要，不予显示)")
 EMPTY_VALUE = _("(空)")
@@ -66,6 +66,9 @@ KEY_LABELS: dict[str, Any] = {
     "count": _("条数"),
     "records": _("记录数"),
     "q": _("检索词"),
+    "total": _("符合条件的条数"),
+    "case_number": _("案件编号"),
+    "filters": _("查询条件"),
     "organisation": _("单位"),
     "document_number": _("发文字号"),
     "number": _("编号"),
@@ -214,15 +217,21 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
     return str(KEY_LABELS.get(name, name))
 
 
-def _value(value: Any, choices: dict[Any, Any]) -> str:
+def _value(value: Any, choices: dict[Any, Any], model: Any = None) -> str:
     if value is None or value == "" or value == []:
         return str(EMPTY_VALUE)
     if isinstance(value, bool):
         return str(YES if value else NO)
     if isinstance(value, list):
-        return join_list(_value(v, choices) for v in value)
+        return join_list(_value(v, choices, model) for v in value)
     if isinstance(value, dict):
-        return join_list(f"{k}: {_value(v, choices)}" for k, v in value.items())
+        # A mapping reads as "label：value" pairs, the keys by their Chinese labels (never a
+        # Python dict).
+        return join_list(
+            f"{field_label(model, str(k))}{label_separator()}"
+            f"{_value(v, _choices_of(model, str(k)), model)}"
+            for k, v in value.items()
+        )
     return str(choices.get(value, value))
 
 
@@ -231,8 +240,10 @@ def _shown(name: str, value: Any, model, *, pair: bool) -> str:
         return join_list(field_label(model, str(v)) for v in value)
     choices = _choices_of(model, name)
     if pair and isinstance(value, list) and len(value) == 2:
-        return CHANGED.format(old=_value(value[0], choices), new=_value(value[1], choices))
-    return _value(value, choices)
+        return CHANGED.format(
+            old=_value(value[0], choices, model), new=_value(value[1], choices, model)
+        )
+    return _value(value, choices, model)
 
 
 def _who(entry: AuditEntry) -> str:

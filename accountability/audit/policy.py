@@ -101,6 +101,8 @@ POLICIES: dict[str, TargetPolicy] = {
     "documents.issueddocument": TargetPolicy(clear_keys=frozenset({"kind", "pdf", "document"})),
     # Statistics exports and system operations (backup, restore) hold no case content.
     "reports.statistics": ADMINISTRATIVE,
+    # An export of the case list: how many rows is clear; the filters (names …) are content.
+    "cases.caselist": TargetPolicy(clear_keys=frozenset({"total"}), clear_label=True),
     "system": ADMINISTRATIVE,
     "system.field_keys": ADMINISTRATIVE,
     "documents.documentpdf": TargetPolicy(clear_keys=frozenset({"document", "pdf"})),

@@ -6,6 +6,7 @@ Signatures:
     case_get_for_user(*, case_id, user) -> Case                 (NotFound / PermissionDenied)
     case_roles_for_user(*, case, user) -> frozenset[str]        (workflow roles held on the case)
     allowed_actions(*, case, user) -> tuple[workflow.Transition, ...]
+    allowed_actions_many(*, cases, user) -> dict[case id, set[Action]]   (bounded queries)
     can_view_informant(*, case, user) -> bool                  (setting CASES_INFORMANT_SCOPE)
     case_informant_for_user(*, case, user, request=None) -> Informant   (audited view_confidential)
     case_timeline(*, case) -> QuerySet[TransitionLog]
@@ -37,6 +38,7 @@ Who sees what (DOMAIN.md, issue 3 "Who may do what"):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,7 +46,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +72,7 @@ from accountability.cases.models import (
 from accountability.cases.rules import decision_final_on, decision_is_final
 from accountability.cases.workflow import Role
 from accountability.common.errors import NotFound, PermissionDenied
+from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 
 MSG_ADMIN_NO_CASES = _("系统管理员、安全管理员和审计管理员不能查看案件内容（三员分立）。")
@@ -99,6 +103,8 @@ class CaseFilters:
     received_to: date | None = None
     person: str = ""  # part of a person's name
     q: str = ""  # part of the case number or the summary
+    document: str = ""  # part of a decision's document number (发文字号)
+    measure: str = ""  # a measure (追究措施) of a person's decision in force
 
     @classmethod
     def from_mapping(cls, data: CaseFilters | Mapping[str, Any] | None) -> CaseFilters:
@@ -136,6 +142,8 @@ class CaseFilters:
             received_to=day("received_to"),
             person=str(value("person") or "").strip(),
             q=str(value("q") or "").strip(),
+            document=str(value("document") or "").strip(),
+            measure=str(value("measure") or "").strip(),
         )
 
 
@@ -174,7 +182,8 @@ def _visibility(user: Any) -> Q:
 def case_list_for_user(
     *, user: Any, filters: CaseFilters | Mapping[str, Any] | None = None
 ) -> QuerySet[Case]:
-    """The cases ``user`` may see, filtered (state, unit, circumstance, severity, dates, name)."""
+    """The cases ``user`` may see, filtered (state, unit, circumstance, severity, dates, a
+    person's name, a document number, a measure, a case number or summary)."""
     _deny_admins(user)
     f = CaseFilters.from_mapping(filters)
     # Someone concerned by a case, or with a recorded conflict, does not see it (回避); a
@@ -192,7 +201,18 @@ def case_list_for_user(
         parties = parties.filter(severity=f.severity)
     if f.person:
         parties = parties.filter(person__name__icontains=f.person)
-    if f.unit is not None or f.circumstance is not None or f.severity or f.person:
+    if f.document:
+        parties = parties.filter(decision__document_number__icontains=f.document)
+    if f.measure:
+        parties = parties.filter(_measure_q(f.measure))
+    if (
+        f.unit is not None
+        or f.circumstance is not None
+        or f.severity
+        or f.person
+        or f.document
+        or f.measure
+    ):
         qs = qs.filter(Exists(parties))
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
@@ -201,6 +221,14 @@ def case_list_for_user(
     if f.q:
         qs = qs.filter(Q(number__icontains=f.q) | Q(summary__icontains=f.q))
     return qs.select_related("handling_organ").order_by("-received_on", "-id")
+
+
+def _measure_q(measure: str) -> Q:
+    """Parties whose decision in force names ``measure`` (an element of its JSON list)."""
+    if connection.features.supports_json_field_contains:
+        return Q(decision__current_version__measures__contains=[measure])
+    # SQLite stores the list as JSON text with non-ASCII escaped: look for the element's text.
+    return Q(decision__current_version__measures__icontains=json.dumps(measure))
 
 
 def case_get_for_user(*, case_id: int | str, user: Any) -> Case:
@@ -252,10 +280,14 @@ def allowed_actions(*, case: Case, user: Any) -> tuple[wf.Transition, ...]:
 #: and the office head.
 INFORMANT_SCOPES = ("office", "assigned")
 DEFAULT_INFORMANT_SCOPE = "office"
+# The sentence names the roles of accounts.permissions INFORMANT_VIEWERS, as the setting reads.
 INFORMANT_SCOPE_NOTES = {
-    "office": _("按设置，仅办理机关的监督室工作人员和监督室负责人可查看举报人信息。"),
+    "office": _("按设置，仅办理机关的{roles}可查看举报人信息。"),
     "assigned": _(
-        "按设置，仅登记该线索的监督室工作人员、参加本案调查组的监督室工作人员和监督室负责人可查看举报人信息。"
+        "按设置，仅登记该线索的{officers}、参加本案调查组的{officers}和{heads}可查看举报人信息。"
+    ),
+    "assigned_no_head": _(
+        "按设置，仅登记该线索的{officers}和参加本案调查组的{officers}可查看举报人信息。"
     ),
 }
 
@@ -270,8 +302,26 @@ def informant_scope() -> str:
 
 
 def informant_scope_note() -> str:
-    """The sentence a page shows where the informant is hidden (who may see it, by setting)."""
-    return str(INFORMANT_SCOPE_NOTES[informant_scope()])
+    """The sentence a page shows where the informant is hidden: who may see it, as the setting
+    (CASES_INFORMANT_SCOPE) and the viewer roles (INFORMANT_VIEWERS) say."""
+    viewers: list[Role] = [role for role in Role if role in wf.INFORMANT_VIEWER_ROLES]
+    # "assigned": the office head sees every case's informant, the others only their own cases.
+    heads: list[Role] = [r for r in viewers if r == Role.OFFICE_HEAD]
+    officers: list[Role] = [r for r in viewers if r != Role.OFFICE_HEAD]
+
+    def names(roles: list[Role]) -> str:
+        labels = [str(r.label) for r in roles]
+        if len(labels) < 2:
+            return join_list(labels)
+        return gettext("{items}和{last}").format(items=join_list(labels[:-1]), last=labels[-1])
+
+    if informant_scope() == "office" or not officers:
+        return str(INFORMANT_SCOPE_NOTES["office"]).format(roles=names(viewers))
+    if not heads:
+        return str(INFORMANT_SCOPE_NOTES["assigned_no_head"]).format(officers=names(officers))
+    return str(INFORMANT_SCOPE_NOTES["assigned"]).format(
+        officers=names(officers), heads=names(heads)
+    )
 
 
 def can_view_informant(*, case: Case, user: Any) -> bool:
@@ -435,12 +485,26 @@ def committee_members(*, case: Case) -> QuerySet[Person]:
 
 @dataclass(frozen=True)
 class WorkItem:
+    """One thing in a user's work queue.
+
+    ``action``: the workflow step the item leads to, when ``user`` may take it; None when the
+    item is shown for information only (a deadline, or a step someone else takes).
+    ``target``: the record the step is on (a decision, an appeal, a rectification), so that
+    the page can link to it without a query.
+    """
+
     kind: str
     label: str
     case: Case
     party: CaseParty | None = None
     due_on: date | None = None
     overdue: bool = False
+    action: wf.Action | None = None
+    target: Any = None
+
+    @property
+    def actionable(self) -> bool:
+        return self.action is not None
 
 
 @dataclass
@@ -476,115 +540,235 @@ class WorkQueue:
     def sections(self) -> list[tuple[str, str, list[WorkItem]]]:
         return [(key, str(label), getattr(self, key)) for key, label in self.SECTIONS]
 
+    def actions(self) -> list[tuple[str, str, list[WorkItem]]]:
+        """The sections with only the items the user may act on."""
+        return [
+            (k, label, [i for i in items if i.actionable]) for k, label, items in self.sections()
+        ]
+
+    def information(self) -> list[WorkItem]:
+        """The items shown for information only (no step for this user)."""
+        return [i for _, _, items in self.sections() for i in items if not i.actionable]
+
     @property
     def total(self) -> int:
-        return sum(len(items) for _, _, items in self.sections())
+        """How many items wait for the user's action."""
+        return sum(len(items) for _, _, items in self.actions())
+
+
+def allowed_actions_many(*, cases: list[Case], user: Any) -> dict[int, set[wf.Action]]:
+    """``allowed_actions`` for many visible cases in a bounded number of queries."""
+    roles = access.case_roles_many(cases=cases, user=user)
+    result = {
+        case.pk: {t.action for t in wf.allowed_actions(case.state, roles[case.pk])}
+        if roles[case.pk]
+        else set()
+        for case in cases
+    }
+    commission = access.user_commission(user)
+    if getattr(user, "role", None) != Role.CITY_OFFICER or commission is None:
+        return result
+    below = access.subtree_ids(commission) - {commission.pk}
+    reviewing = set(
+        Appeal.objects.filter(
+            decision__party__case_id__in=[case.pk for case in cases],
+            reviewing_organ=commission,
+            status=Appeal.Status.PENDING,
+        ).values_list("decision__party__case_id", flat=True)
+    )
+    for case in cases:
+        if case.handling_organ_id not in below:
+            continue
+        extra = {wf.Action.CASE_TAKE_OVER}
+        if case.pk in reviewing:
+            extra.add(wf.Action.APPEAL_REVIEW_RECORD)
+        above = wf.allowed_actions(case.state, {Role.CITY_OFFICER})
+        result[case.pk] |= {t.action for t in above if t.action in extra}
+    return result
+
+
+def _queue_cases(user: Any) -> list[Case]:
+    """The open cases of the queue, with what the queue reads prefetched (bounded queries)."""
+    parties = CaseParty.objects.select_related(
+        "person", "decision", "decision__current_version"
+    ).annotate(
+        # A withdrawn hearing no longer counts for 13(2); nor does a withdrawn delivery.
+        heard=Exists(Hearing.objects.filter(party=OuterRef("pk"), withdrawn_at__isnull=True))
+    )
+    return list(
+        case_list_for_user(user=user)
+        .exclude(state__in=wf.TERMINAL_STATES)
+        .select_related("archive", "city_filing")
+        .prefetch_related(
+            Prefetch("parties", queryset=parties),
+            Prefetch(
+                "parties__decision__deliveries",
+                queryset=Delivery.objects.filter(withdrawn_at__isnull=True),
+            ),
+            "parties__decision__appeals",
+            "parties__decision__rectifications",
+            "meetings",
+        )
+    )
+
+
+def _decisions(case: Case) -> list[tuple[CaseParty, Decision]]:
+    """The case's decisions with their party, from the prefetched parties."""
+    rows = []
+    for party in case.parties.all():
+        try:
+            decision = party.decision
+        except ObjectDoesNotExist:
+            continue
+        rows.append((party, decision))
+    return rows
+
+
+def _open_rectifications(decision: Decision) -> list[Rectification]:
+    return [
+        row
+        for row in decision.rectifications.all()
+        if row.completed_on is None and row.cancelled_on is None
+    ]
 
 
 def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
-    """What waits for ``user``: only the steps their roles on each case allow."""
+    """What waits for ``user``: the steps their roles on each case allow, as actions; the
+    deadlines and the steps others take on the cases they handle, as information.
+
+    The number of queries does not grow with the number of cases (everything is prefetched).
+    """
     queue = WorkQueue()
     if access.is_administrator(user) or getattr(user, "role", None) == Role.SUBJECT:
         return queue
     today = today or timezone.localdate()
     horizon = today + timedelta(days=DEADLINE_WINDOW_DAYS)
-    cases = list(case_list_for_user(user=user).exclude(state__in=wf.TERMINAL_STATES))
+    cases = _queue_cases(user)
+    allowed = allowed_actions_many(cases=cases, user=user)
+    roles = access.case_roles_many(cases=cases, user=user)
     commission = access.user_commission(user)
+    A = wf.Action
     for case in cases:
-        possible = {t.action for t in allowed_actions(case=case, user=user)}
-        A = wf.Action
+        possible = allowed[case.pk]
+
+        def may(action: wf.Action, possible: set[wf.Action] = possible) -> wf.Action | None:
+            return action if action in possible else None
+
+        decisions = _decisions(case)
         if A.CLUE_APPROVE in possible:
             queue.approvals.append(
-                WorkItem("approval", gettext("审批问题线索"), case, due_on=case.received_on)
+                WorkItem(
+                    "approval",
+                    gettext("审批问题线索"),
+                    case,
+                    due_on=case.received_on,
+                    action=A.CLUE_APPROVE,
+                )
             )
         if A.TEAM_FORM in possible:
-            queue.teams.append(WorkItem("team", gettext("成立调查组"), case))
+            queue.teams.append(WorkItem("team", gettext("成立调查组"), case, action=A.TEAM_FORM))
         if A.HEARING_RECORD in possible:
-            heard = Hearing.objects.filter(party=OuterRef("pk"), withdrawn_at__isnull=True)
-            for party in case.parties.select_related("person").filter(~Exists(heard)):
+            for party in case.parties.all():
+                if getattr(party, "heard", False):
+                    continue
                 queue.hearings.append(
                     WorkItem(
                         "hearing",
                         gettext("听取{name}的陈述和申辩").format(name=party.person.name),
                         case,
                         party,
+                        action=A.HEARING_RECORD,
                     )
                 )
         if A.REPORT_SUBMIT in possible:
-            queue.reports.append(WorkItem("report", gettext("提交调查报告"), case))
+            queue.reports.append(
+                WorkItem("report", gettext("提交调查报告"), case, action=A.REPORT_SUBMIT)
+            )
         if A.DECISION_RECORD in possible:
-            queue.meetings.append(WorkItem("meeting", gettext("记录常委会会议和决定"), case))
+            queue.meetings.append(
+                WorkItem("meeting", gettext("记录常委会会议和决定"), case, action=A.DECISION_RECORD)
+            )
         if A.DECISION_ISSUE in possible:
-            for decision in Decision.objects.filter(party__case=case, issued_on__isnull=True):
+            for party, decision in decisions:
+                if decision.issued_on is not None:
+                    continue
                 queue.issues.append(
                     WorkItem(
                         "issue",
-                        gettext("印发{name}的决定文书").format(name=decision.party.person.name),
+                        gettext("印发{name}的决定文书").format(name=party.person.name),
                         case,
-                        decision.party,
+                        party,
+                        action=A.DECISION_ISSUE,
+                        target=decision,
                     )
                 )
         if A.DELIVERY_RECORD in possible:
-            for decision in Decision.objects.filter(party__case=case).select_related(
-                "party__person"
+            for party, decision in decisions:
+                done = {d.recipient for d in decision.deliveries.all()}
+                name = party.person.name
+                for recipient in Delivery.Recipient:
+                    if recipient in done:
+                        continue
+                    label = (
+                        gettext("向{name}的{recipient}送达决定").format(
+                            name=name, recipient=recipient.label
+                        )
+                        if recipient == Delivery.Recipient.UNIT
+                        else gettext("向{name}本人送达决定").format(name=name)
+                    )
+                    queue.deliveries.append(
+                        WorkItem(
+                            "delivery",
+                            label,
+                            case,
+                            party,
+                            action=A.DELIVERY_RECORD,
+                            target=decision,
+                        )
+                    )
+        if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
+            queue.archiving.append(
+                WorkItem("archive", gettext("归入干部个人档案"), case, action=A.ARCHIVE_RECORD)
+            )
+        if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
+            queue.archiving.append(
+                WorkItem("filing", gettext("报市纪委备案"), case, action=A.CITY_FILING_RECORD)
+            )
+        if A.CASE_CLOSE in possible and _closable_from(decisions, today):
+            queue.closing.append(WorkItem("close", gettext("办结"), case, action=A.CASE_CLOSE))
+        if not roles[case.pk] - {str(Role.TEAM_MEMBER)}:
+            continue
+        # Deadlines on the cases the user's commission handles: information, and for those
+        # who record the rectification, the step.
+        for party, decision in decisions:
+            if (
+                decision.appeal_deadline is not None
+                and today <= decision.appeal_deadline <= horizon
+                and not decision_is_final(decision=decision, today=today)
             ):
-                done = set(
-                    decision.deliveries.filter(withdrawn_at__isnull=True).values_list(
-                        "recipient", flat=True
+                queue.deadlines.append(
+                    WorkItem(
+                        "appeal_deadline",
+                        gettext("{name}的申诉期限届满").format(name=party.person.name),
+                        case,
+                        party,
+                        due_on=decision.appeal_deadline,
+                        target=decision,
                     )
                 )
-                for recipient in Delivery.Recipient:
-                    if recipient not in done:
-                        queue.deliveries.append(
-                            WorkItem(
-                                "delivery",
-                                gettext("向{name}的{recipient}送达决定").format(
-                                    name=decision.party.person.name, recipient=recipient.label
-                                )
-                                if recipient == Delivery.Recipient.UNIT
-                                else gettext("向{name}本人送达决定").format(
-                                    name=decision.party.person.name
-                                ),
-                                case,
-                                decision.party,
-                            )
-                        )
-        if A.ARCHIVE_RECORD in possible and not hasattr_safe(case, "archive"):
-            queue.archiving.append(WorkItem("archive", gettext("归入干部个人档案"), case))
-        if A.CITY_FILING_RECORD in possible and not hasattr_safe(case, "city_filing"):
-            queue.archiving.append(WorkItem("filing", gettext("报市纪委备案"), case))
-        if A.CASE_CLOSE in possible and _closable(case, today):
-            queue.closing.append(WorkItem("close", gettext("办结"), case))
-        handles = bool(access.case_roles(case=case, user=user) - {str(Role.TEAM_MEMBER)})
-        if handles:
-            for decision in Decision.objects.filter(
-                party__case=case, appeal_deadline__gte=today, appeal_deadline__lte=horizon
-            ).select_related("party__person", "current_version"):
-                if not decision_is_final(decision=decision, today=today):
-                    queue.deadlines.append(
-                        WorkItem(
-                            "appeal_deadline",
-                            gettext("{name}的申诉期限届满").format(name=decision.party.person.name),
-                            case,
-                            decision.party,
-                            due_on=decision.appeal_deadline,
-                        )
-                    )
-            for row in Rectification.objects.filter(
-                decision__party__case=case,
-                completed_on__isnull=True,
-                cancelled_on__isnull=True,
-            ).select_related("decision__party__person"):
-                name = row.decision.party.person.name
+            for row in _open_rectifications(decision):
+                name = party.person.name
                 if row.deadline < today:
                     queue.overdue_rectifications.append(
                         WorkItem(
                             "rectification_overdue",
                             gettext("{name}的整改已逾期").format(name=name),
                             case,
-                            row.decision.party,
+                            party,
                             due_on=row.deadline,
                             overdue=True,
+                            action=may(A.RECTIFICATION_COMPLETE),
+                            target=row,
                         )
                     )
                 elif row.deadline <= horizon:
@@ -593,8 +777,10 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                             "rectification_deadline",
                             gettext("{name}的整改期限届满").format(name=name),
                             case,
-                            row.decision.party,
+                            party,
                             due_on=row.deadline,
+                            action=may(A.RECTIFICATION_COMPLETE),
+                            target=row,
                         )
                     )
     # Appeals waiting for the user's commission, wherever the case is handled.
@@ -603,10 +789,26 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
         Role.OFFICE_HEAD,
         Role.CITY_OFFICER,
     }:
-        for appeal in Appeal.objects.filter(
-            reviewing_organ=commission, status=Appeal.Status.PENDING
-        ).select_related("decision__party__person", "decision__party__case"):
+        appeals = list(
+            Appeal.objects.filter(
+                reviewing_organ=commission, status=Appeal.Status.PENDING
+            ).select_related("decision__party__person", "decision__party__case")
+        )
+        # Recusal (回避) applies here too: the cases the user stands aside from are left out.
+        recused = set(
+            Case.objects.filter(
+                access.recused_cases(user),
+                pk__in=[a.decision.party.case_id for a in appeals],
+            ).values_list("pk", flat=True)
+        )
+        appeal_cases = list(
+            {a.decision.party.case.pk: a.decision.party.case for a in appeals}.values()
+        )
+        reviewable = allowed_actions_many(cases=appeal_cases, user=user)
+        for appeal in appeals:
             party = appeal.decision.party
+            if party.case_id in recused:
+                continue
             queue.appeals.append(
                 WorkItem(
                     "appeal",
@@ -614,6 +816,10 @@ def work_queue_for_user(*, user: Any, today: date | None = None) -> WorkQueue:
                     party.case,
                     party,
                     due_on=appeal.received_on,
+                    action=A.APPEAL_REVIEW_RECORD
+                    if A.APPEAL_REVIEW_RECORD in reviewable[party.case_id]
+                    else None,
+                    target=appeal,
                 )
             )
     queue.deadlines.sort(key=lambda item: item.due_on or today)
@@ -629,15 +835,13 @@ def hasattr_safe(case: Case, name: str) -> bool:
     return True
 
 
-def _closable(case: Case, today: date) -> bool:
-    for decision in Decision.objects.filter(party__case=case).select_related("current_version"):
+def _closable_from(decisions: list[tuple[CaseParty, Decision]], today: date) -> bool:
+    for _party, decision in decisions:
         if decision.outcome == Outcome.REVOKED:
             continue
         if not decision_is_final(decision=decision, today=today):
             return False
-        if decision.rectifications.filter(
-            completed_on__isnull=True, cancelled_on__isnull=True
-        ).exists():
+        if _open_rectifications(decision):
             return False
     return True
 
@@ -649,6 +853,7 @@ __all__ = [
     "WorkItem",
     "WorkQueue",
     "allowed_actions",
+    "allowed_actions_many",
     "can_view_informant",
     "case_get_for_user",
     "case_informant_for_user",

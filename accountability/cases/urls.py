@@ -9,6 +9,7 @@ app_name = "cases"
 # of that case named by the segment before it.
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("export/", views.case_list_export, name="export"),
     path("queue/", views.queue, name="queue"),
     path("new/", views.clue_create, name="clue_create"),
     path("<int:pk>/", views.case_detail, name="detail"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -57,20 +58,61 @@ class ClueForm(CaseForm):
     )
     informant_contact = forms.CharField(label=_("举报人联系方式"), required=False, max_length=128)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    #: The picker shows at most this many people (a province has thousands): the search by
+    #: name, unit or 工号 narrows them; the people already chosen are always shown.
+    PICKER_LIMIT = 30
+
+    def __init__(self, *args: Any, user: Any, person_query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         commission = access.user_commission(user)
-        self.fields["persons"].queryset = (
+        eligible = (
             Person.objects.filter(managed_by_id__in=access.subtree_ids(commission))
             .select_related("unit")
             .order_by("unit__code", "id_number")
         )
+        # Validation accepts every eligible person (as before); only the choices shown narrow.
+        self.fields["persons"].queryset = eligible
         self.fields["persons"].label_from_instance = person_label
+        self._narrow_persons(eligible, person_query.strip())
         from accountability.cases.selectors import informant_scope_note
 
         self.fields["informant_name"].help_text = gettext("加密保存。") + informant_scope_note()
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
+
+    def _selected_ids(self) -> set[int]:
+        raw = (
+            self.data.getlist(self.add_prefix("persons"))
+            if self.is_bound and hasattr(self.data, "getlist")
+            else self.initial.get("persons") or []
+        )
+        ids = set()
+        for value in raw:
+            try:
+                pk = int(getattr(value, "pk", value))
+            except (TypeError, ValueError):
+                continue
+            if 0 < pk < 2**63:  # a huge id is refused by the field's validation, not here
+                ids.add(pk)
+        return ids
+
+    def _narrow_persons(self, eligible: Any, query: str) -> None:
+        """Show the people matching ``query`` (name, unit, 工号), at most PICKER_LIMIT, and
+        the ones already chosen."""
+        self.person_query = query
+        shown = eligible
+        if query:
+            shown = eligible.filter(
+                Q(name__icontains=query)
+                | Q(unit__name__icontains=query)
+                | Q(id_number__icontains=query)
+            )
+        ids = list(shown.values_list("pk", flat=True)[: self.PICKER_LIMIT + 1])
+        self.person_more = len(ids) > self.PICKER_LIMIT
+        self.person_matches = len(ids[: self.PICKER_LIMIT])
+        keep = set(ids[: self.PICKER_LIMIT]) | self._selected_ids()
+        field = self.fields["persons"]
+        field.widget.choices = [(p.pk, person_label(p)) for p in eligible.filter(pk__in=keep)]
 
 
 class PartyAddForm(CaseForm):

@@ -12,6 +12,7 @@ from accountability.cases.forms.base import (
     CaseForm,
     circumstance_refs,
     date_field,
+    measure_choices,
     prc_founded,
     search_bound,
     severity_choices,
@@ -29,6 +30,8 @@ class CaseFilterForm(CaseForm):
     circumstance = forms.TypedChoiceField(label=_("情形"), required=False, coerce=int)
     severity = forms.ChoiceField(label=_("情节"), required=False)
     person = forms.CharField(label=_("被调查人"), required=False, max_length=64)
+    document = forms.CharField(label=_("发文字号"), required=False, max_length=64)
+    measure = forms.ChoiceField(label=_("追究措施"), required=False)
     received_from = date_field(
         _("收到线索自"), required=False, earliest=prc_founded, latest=search_bound
     )
@@ -44,8 +47,10 @@ class CaseFilterForm(CaseForm):
         # The regulation's vocabulary comes from the rulebook version in force.
         self.fields["circumstance"].choices = [("", _("全部")), *circumstance_refs()]
         self.fields["severity"].choices = [("", _("全部")), *severity_choices()]
+        self.fields["measure"].choices = [("", _("全部")), *measure_choices()]
         self.fields["q"].widget.attrs["placeholder"] = _("案件编号或摘要")
         self.fields["person"].widget.attrs["placeholder"] = _("姓名")
+        self.fields["document"].widget.attrs["placeholder"] = _("如：镇纪监干〔2026〕3号")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -156,7 +156,12 @@ class InformantScopeTests(PersonasMixin, TestCase):
     def test_the_page_says_who_may_see_it(self):
         self.client.force_login(self.other_officer)
         response = self.client.get(reverse("cases:detail", args=[self.flow.case.pk]))
-        note = str(selectors.INFORMANT_SCOPE_NOTES["assigned"])
+        note = selectors.informant_scope_note()
+        self.assertEqual(
+            note,
+            "按设置，仅登记该线索的监督室工作人员、参加本案调查组的监督室工作人员和监督室负责人"
+            "可查看举报人信息。",
+        )
         self.assertContains(response, note)
         response = self.client.get(reverse("cases:informant", args=[self.flow.case.pk]))
         self.assertContains(response, note, status_code=403)
@@ -165,4 +170,6 @@ class InformantScopeTests(PersonasMixin, TestCase):
     def test_the_office_scope_is_named_on_the_page_too(self):
         self.client.force_login(self.leader)
         response = self.client.get(reverse("cases:detail", args=[self.flow.case.pk]))
-        self.assertContains(response, str(selectors.INFORMANT_SCOPE_NOTES["office"]))
+        note = selectors.informant_scope_note()
+        self.assertEqual(note, "按设置，仅办理机关的监督室工作人员和监督室负责人可查看举报人信息。")
+        self.assertContains(response, note)

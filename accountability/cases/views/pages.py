@@ -13,21 +13,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accountability.audit.models import AuditEntry
 from accountability.audit.services import audit_log
-from accountability.cases import access, extensions, files, forms, selectors, services
+from accountability.cases import access, export, extensions, files, forms, selectors, services
 from accountability.cases import workflow as wf
-from accountability.cases.models import Appeal, Attachment, Case
+from accountability.cases.models import Attachment, Case
 from accountability.cases.views.common import (
     DECISION_TONES,
     get_case,
@@ -35,6 +35,7 @@ from accountability.cases.views.common import (
     url_or_empty,
 )
 from accountability.common.errors import DomainError, NotFound, PermissionDenied
+from accountability.common.i18n import source_language
 
 A = wf.Action
 PAGE_SIZE = 20
@@ -85,18 +86,16 @@ class QueueRow:
     overdue: bool
     url: str
     state_tone: str
+    section: str = ""
 
 
 def _queue_url(item: selectors.WorkItem) -> str:
+    """The page of the item's step ('' for an item shown for information only): no query."""
+    if not item.actionable:
+        return ""
     pk = item.case.pk
     detail = reverse("cases:detail", args=[pk])
-    party = item.party
-    decision = None
-    if party is not None:
-        try:
-            decision = party.decision
-        except ObjectDoesNotExist:
-            decision = None
+    party, target = item.party, item.target
     simple = {
         "approval": "cases:clue_approve",
         "team": "cases:team_form",
@@ -110,30 +109,37 @@ def _queue_url(item: selectors.WorkItem) -> str:
     if item.kind == "hearing" and party is not None:
         return reverse("cases:hearing_record", args=[pk, party.pk])
     if item.kind == "meeting":
-        if not item.case.meetings.exists():
+        if not item.case.meetings.all():
             return reverse("cases:meeting_record", args=[pk])
         return f"{detail}#parties"
-    if item.kind == "issue" and decision is not None:
-        return reverse("cases:decision_issue", args=[pk, decision.pk])
-    if item.kind == "delivery" and decision is not None:
-        return reverse("cases:delivery_record", args=[pk, decision.pk])
-    if item.kind == "appeal" and decision is not None:
-        pending = decision.appeals.filter(status=Appeal.Status.PENDING).first()
-        if pending is not None:
-            return reverse("cases:appeal_review", args=[pk, pending.pk])
-    if item.kind == "rectification_overdue" and decision is not None:
-        open_row = decision.rectifications.filter(
-            completed_on__isnull=True, cancelled_on__isnull=True
-        ).first()
-        if open_row is not None:
-            return reverse("cases:rectification_complete", args=[pk, open_row.pk])
-    anchor = "parties" if party is not None else ""
-    return f"{detail}#{anchor}" if anchor else detail
+    if item.kind == "issue" and target is not None:
+        return reverse("cases:decision_issue", args=[pk, target.pk])
+    if item.kind == "delivery" and target is not None:
+        return reverse("cases:delivery_record", args=[pk, target.pk])
+    if item.kind == "appeal" and target is not None:
+        return reverse("cases:appeal_review", args=[pk, target.pk])
+    if item.kind.startswith("rectification") and target is not None:
+        return reverse("cases:rectification_complete", args=[pk, target.pk])
+    return f"{detail}#parties" if party is not None else detail
+
+
+def _queue_row(item: selectors.WorkItem, key: str, label: str, today: Any) -> QueueRow:
+    return QueueRow(
+        label=item.label,
+        case=item.case,
+        due_on=item.due_on,
+        overdue=item.overdue or bool(item.due_on and item.due_on < today and key != "approvals"),
+        url=_queue_url(item),
+        state_tone=state_tone(item.case.state),
+        section=label,
+    )
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """What waits for me: approvals, hearings, deliveries, deadlines within 7 days, overdue."""
+    """What waits for me (approvals, hearings, deliveries, overdue …) with a link to the step;
+    below, for information, the deadlines and the steps others take on my commission's cases.
+    """
     user = request.user
     if access.is_administrator(user):
         raise PermissionDenied(MSG_ADMIN_NO_CASES)
@@ -142,23 +148,19 @@ def queue(request: HttpRequest) -> HttpResponse:
         return _subject_page(request, today)
     work = selectors.work_queue_for_user(user=user, today=today)
     sections = []
-    for key, label, items in work.sections():
-        rows = [
-            QueueRow(
-                label=item.label,
-                case=item.case,
-                due_on=item.due_on,
-                overdue=item.overdue
-                or bool(item.due_on and item.due_on < today and key != "approvals"),
-                url=_queue_url(item),
-                state_tone=state_tone(item.case.state),
-            )
-            for item in items
-        ]
+    for key, label, items in work.actions():
+        rows = [_queue_row(item, key, label, today) for item in items]
         sections.append({"key": key, "label": label, "rows": rows})
+    information = [
+        _queue_row(item, key, label, today)
+        for key, label, items in work.sections()
+        for item in items
+        if not item.actionable
+    ]
     overdue = len(work.overdue_rectifications)
     context = {
         "sections": [s for s in sections if s["rows"]],
+        "information": information,
         "total": work.total,
         "tiles": [
             {"label": _("待办事项"), "value": work.total},
@@ -210,6 +212,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in page.object_list
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "page_obj": page,
@@ -217,8 +221,37 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "count": paginator.count,
         "filtered": bool(form.filters()),
         "can_register": getattr(request.user, "role", None) in wf.CLUE_REGISTER_ROLES,
+        "export_url": reverse("cases:export") + (f"?{query.urlencode()}" if query else ""),
+        "export_limit": export.EXPORT_LIMIT,
     }
     return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_list_export(request: HttpRequest) -> HttpResponse:
+    """The filtered case list as .xlsx (at most export.EXPORT_LIMIT rows), audited as an export."""
+    _deny_outsiders(request.user)
+    form = forms.CaseFilterForm(request.GET or None)
+    filters = form.filters()
+    cases = selectors.case_list_for_user(user=request.user, filters=filters)
+    total = cases.count()
+    with source_language():
+        content, rows = export.workbook_bytes(cases, total=total)
+        filename = export.filename()
+    audit_log(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        target=("cases.caselist", "", "案件清单"),
+        changes={"count": rows, "total": total, "filters": _plain(filters)},
+        request=request,
+    )
+    response = HttpResponse(content, content_type=export.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _plain(filters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,8 +264,20 @@ def clue_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if getattr(user, "role", None) not in wf.CLUE_REGISTER_ROLES:
         raise PermissionDenied(MSG_CLUE_ROLE)
-    form = forms.ClueForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    # The person picker's search (name, unit or 工号) works without JavaScript: a GET on the
+    # page, or the form's own "search" button, which posts what was typed back into the form
+    # (so that the informant never goes into a URL) and registers nothing.
+    searching = request.method == "POST" and "_search" in request.POST
+    source = request.POST if request.method == "POST" else request.GET
+    query = str(source.get("person_q", ""))[:64]
+    if searching:
+        initial: dict[str, Any] = {k: request.POST.get(k) for k in request.POST}
+        initial["persons"] = request.POST.getlist("persons")
+        initial.pop("csrfmiddlewaretoken", None)
+        form = forms.ClueForm(initial=initial, user=user, person_query=query)
+    else:
+        form = forms.ClueForm(request.POST or None, user=user, person_query=query)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.clue_register(
