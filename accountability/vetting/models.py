@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LIVE = Q(superseded_by__isnull=True)
 
@@ -122,7 +123,9 @@ class VettingRequest(models.Model):
         SIGNED = "signed", _("已签发")
 
     reference = models.CharField(_("来函文号"), max_length=64, blank=True, default="")
-    purpose = models.CharField(_("事项"), max_length=16, choices=Purpose.choices)
+    purpose = models.CharField(
+        pgettext_lazy("vetting", "事项"), max_length=16, choices=Purpose.choices
+    )
     intended_on = models.DateField(_("拟任用或评优日期"))
     organ = models.ForeignKey(
         "people.Organisation",
@@ -195,7 +198,7 @@ class VettingEntry(models.Model):
     class Answer(models.TextChoices):
         CLEAR = "clear", _("无不良反映")
         POSTPONE = "postpone", _("建议暂缓")
-        DISAGREE = "disagree", _("不同意")
+        DISAGREE = "disagree", pgettext_lazy("vetting answer", "不同意")
         UNRESOLVED = "unresolved", _("待确认人员")
 
     request = models.ForeignKey(
