@@ -19,8 +19,8 @@ the system holds on the date of the intended promotion or award:
 * 建议暂缓 (POSTPONE): otherwise, a clue or case about them still open (named);
 * 无不良反映 (CLEAR): otherwise. Earlier decisions are listed with the answer either way.
 
-Both run a fixed number of queries per set of people (selectors.CHUNK at a time): two for
-matching, four for answering, however long the list.
+Both run a fixed number of queries, each set of people sent as one parameter
+(selectors.in_set): three for matching, three for answering, however long the list.
 """
 
 from __future__ import annotations
@@ -33,11 +33,15 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from accountability.cases.models import Decision, Outcome
 from accountability.common.i18n import join_list
 from accountability.people.models import Organisation, Person
 from accountability.vetting.models import VettingEntry
-from accountability.vetting.selectors import chunks, open_case_parties, running_restrictions
+from accountability.vetting.selectors import (
+    accountability_decisions,
+    in_set,
+    open_case_parties,
+    running_restrictions,
+)
 
 Match = VettingEntry.Match
 Answer = VettingEntry.Answer
@@ -55,60 +59,66 @@ class ListRow:
 class Matched:
     row: ListRow
     match: str
-    person: Person | None = None
+    person_id: int | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
 
 
-def candidate(person: Person) -> dict[str, Any]:
+#: What matching reads of a person (values, not model instances: a list of 5,000 names).
+PERSON_FIELDS = ("pk", "name", "id_number", "unit_id", "unit__name")
+
+
+def candidate(person: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": person.pk,
-        "name": person.name,
-        "id_number": person.id_number,
-        "unit": person.unit.name if person.unit_id else "",
+        "id": person["pk"],
+        "name": person["name"],
+        "id_number": person["id_number"],
+        "unit": person["unit__name"] or "",
     }
 
 
-def _units(value: str, orgs: Sequence[Organisation]) -> set[int] | None:
+def _units(value: str, orgs: Sequence[tuple[int, str, str]]) -> set[int] | None:
     """The organisations a unit cell names (by code, else by exact name); None if not given."""
     value = value.strip()
     if not value:
         return None
-    by_code = {o.pk for o in orgs if o.code == value}
-    return by_code or {o.pk for o in orgs if o.name == value}
+    by_code = {pk for pk, code, _name in orgs if code == value}
+    return by_code or {pk for pk, _code, name in orgs if name == value}
 
 
 def match_rows(rows: Sequence[ListRow]) -> list[Matched]:
     """Each row's person, or its candidates (see the module's rules)."""
     numbers = {r.id_number for r in rows if r.id_number}
-    by_number: dict[str, Person] = {}
-    for part in chunks(numbers):
-        for person in Person.objects.filter(id_number__in=part).select_related("unit"):
-            by_number[person.id_number] = person
+    by_number: dict[str, dict[str, Any]] = {}
+    if numbers:
+        for person in Person.objects.filter(in_set("id_number", numbers)).values(*PERSON_FIELDS):
+            by_number[person["id_number"]] = person
     names = {r.name for r in rows if r.name and r.id_number not in by_number}
-    by_name: dict[str, list[Person]] = defaultdict(list)
-    for part in chunks(names):
+    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if names:
         for person in (
-            Person.objects.filter(name__in=part).select_related("unit").order_by("id_number")
+            Person.objects.filter(in_set("name", names))
+            .order_by("id_number")
+            .values(*PERSON_FIELDS)
         ):
-            by_name[person.name].append(person)
-    orgs: list[Organisation] = []
+            by_name[person["name"]].append(person)
+    orgs: list[tuple[int, str, str]] = []
     if any(r.unit and not r.id_number for r in rows):
-        orgs = list(Organisation.objects.only("pk", "code", "name"))
+        orgs = list(Organisation.objects.values_list("pk", "code", "name"))
     result = []
     for row in rows:
         found = by_number.get(row.id_number) if row.id_number else None
         if found is not None:
-            if not row.name or row.name == found.name:
-                result.append(Matched(row, Match.ID_NUMBER, person=found))
+            if not row.name or row.name == found["name"]:
+                result.append(Matched(row, Match.ID_NUMBER, person_id=found["pk"]))
             else:
                 result.append(Matched(row, Match.AMBIGUOUS, candidates=[candidate(found)]))
             continue
         named = by_name.get(row.name, [])
         units = None if row.id_number else _units(row.unit, orgs)
         if units is not None:
-            here = [p for p in named if p.unit_id in units]
+            here = [p for p in named if p["unit_id"] in units]
             if len(here) == 1:
-                result.append(Matched(row, Match.NAME_UNIT, person=here[0]))
+                result.append(Matched(row, Match.NAME_UNIT, person_id=here[0]["pk"]))
                 continue
             named = here or named
         if named:
@@ -118,10 +128,6 @@ def match_rows(rows: Sequence[ListRow]) -> list[Matched]:
     return result
 
 
-def _case_number(case: Any) -> str:
-    return str(case.number)
-
-
 def answer_people(
     person_ids: Iterable[int], *, on: date, purpose: str
 ) -> dict[int, tuple[str, list[dict[str, Any]]]]:
@@ -129,53 +135,46 @@ def answer_people(
     ids = sorted(set(person_ids))
     findings: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     barred: set[int] = set()
+    bar = "bars_promotion" if purpose == "promotion" else "bars_award"
     for r in running_restrictions(person_ids=ids, on=on):
-        bars = r.bars_promotion if purpose == "promotion" else r.bars_award
-        if not bars:
+        if not r[bar]:
             continue
-        barred.add(r.person_id)
-        findings[r.person_id].append(
+        barred.add(r["person_id"])
+        findings[r["person_id"]].append(
             {
                 "type": "restriction",
-                "kind": r.kind,
-                "label": r.label,
-                "measure": r.measure,
-                "start": r.start.isoformat(),
-                "until": r.until.isoformat(),
-                "decision": r.decision_id,
-                "decided_on": r.decision.decided_on.isoformat(),
-                "document_number": r.decision.document_number,
-                "case": _case_number(r.decision.party.case),
+                "kind": r["kind"],
+                "label": r["label"],
+                "measure": r["measure"],
+                "start": r["start"].isoformat(),
+                "until": r["until"].isoformat(),
+                "decision": r["decision_id"],
+                "decided_on": r["decision__decided_on"].isoformat(),
+                "document_number": r["decision__document_number"],
+                "case": r["decision__party__case__number"],
             }
         )
     pending: set[int] = set()
     for party in open_case_parties(ids):
-        pending.add(party.person_id)
-        findings[party.person_id].append(
+        pending.add(party["person_id"])
+        findings[party["person_id"]].append(
             {
                 "type": "open_case",
-                "case": _case_number(party.case),
-                "state": party.case.state,
-                "received_on": party.case.received_on.isoformat(),
+                "case": party["case__number"],
+                "state": party["case__state"],
+                "received_on": party["case__received_on"].isoformat(),
             }
         )
-    for part in chunks(ids):
-        for decision in (
-            Decision.objects.filter(
-                party__person_id__in=part, current_version__outcome=Outcome.PURSUE
-            )
-            .select_related("party__case", "current_version")
-            .order_by("decided_on", "id")
-        ):
-            findings[decision.party.person_id].append(
-                {
-                    "type": "decision",
-                    "case": _case_number(decision.party.case),
-                    "decided_on": decision.decided_on.isoformat(),
-                    "measures": list(decision.current_version.measures),
-                    "document_number": decision.document_number,
-                }
-            )
+    for decision in accountability_decisions(ids):
+        findings[decision["party__person_id"]].append(
+            {
+                "type": "decision",
+                "case": decision["party__case__number"],
+                "decided_on": decision["decided_on"].isoformat(),
+                "measures": list(decision["current_version__measures"] or []),
+                "document_number": decision["document_number"],
+            }
+        )
     answers = {}
     for pk in ids:
         if pk in barred:

@@ -7,34 +7,71 @@
     vetting_list_for_user(*, user) -> QuerySet[VettingRequest]
     vetting_get_for_user(*, request_id, user) -> VettingRequest (NotFound)
 
-Every query of the register reads live rows (``superseded_by IS NULL``) through the partial
+Sets of people go to the database as one parameter each (``in_set``). Every query of the
+register reads live rows (``superseded_by IS NULL``) through the partial
 indexes named in models.Restriction.Meta; none runs once per person.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Lookup, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 import rulebook
 from accountability.cases import access
 from accountability.cases import selectors as case_selectors
 from accountability.cases import workflow as wf
-from accountability.cases.models import CaseParty, Decision
+from accountability.cases.models import CaseParty, Decision, Outcome
 from accountability.common.errors import NotFound, PermissionDenied
 from accountability.people.models import Person
 from accountability.vetting.models import LIVE, Restriction, VettingRequest
 from accountability.vetting.permissions import VETTING_ROLES
 from accountability.vetting.register import LEGACY_BARS
 
-#: Rows of an ``IN (...)`` list per query: a 5,000-name list is one query per set.
-CHUNK = 5000
+
+class AnyOf(Lookup):
+    """``field = ANY(%s)``: a PostgreSQL array as ONE parameter (registered on the fields the
+    vetting queries filter by a set, below)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+for _field in (
+    Person._meta.get_field("id_number"),
+    Person._meta.get_field("name"),
+    Restriction._meta.get_field("person"),
+    CaseParty._meta.get_field("person"),
+):
+    _field.register_lookup(AnyOf)
+
+
+def in_set(field: str, values: Iterable[Any]) -> Q:
+    """``field`` in ``values``, the set sent as ONE parameter: ``= ANY(array)`` on PostgreSQL
+    (the planner still uses the field's index), ``IN (SELECT value FROM json_each(...))`` on
+    SQLite. A list of 5,000 names is then one short statement per set, not 5,000 parameters
+    for Django to build and the database to parse (SQLite allows 32,766 in a statement).
+    """
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__any_of": values})
+    if connection.vendor == "sqlite":
+        rhs = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values, ensure_ascii=False),))
+        return Q(**{f"{field}__in": rhs})
+    return Q(**{f"{field}__in": values})
 
 
 @cache
@@ -51,22 +88,33 @@ def kinds_barring(bar: str) -> tuple[str, ...]:
     return tuple(sorted(kinds))
 
 
-def chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+#: What a vetting answer shows of a running restriction (values, not model instances: a list of
+#: 5,000 names reads no stored assessment and builds no Case).
+RUNNING_FIELDS = (
+    "person_id",
+    "kind",
+    "label",
+    "measure",
+    "start",
+    "until",
+    "bars_promotion",
+    "bars_award",
+    "decision_id",
+    "decision__decided_on",
+    "decision__document_number",
+    "decision__party__case__number",
+)
 
 
-def running_restrictions(*, person_ids: Iterable[int], on: date) -> list[Restriction]:
+def running_restrictions(*, person_ids: Iterable[int], on: date) -> list[dict[str, Any]]:
     """The live restrictions of these people running on ``on`` (vetting_live_person_until)."""
-    found: list[Restriction] = []
-    for ids in chunks(sorted(set(person_ids))):
-        found.extend(
-            Restriction.objects.filter(LIVE, person_id__in=ids, until__gte=on, start__lte=on)
-            .select_related("decision__party__case", "decision")
-            .order_by("person_id", "until", "id")
+    return list(
+        Restriction.objects.filter(
+            LIVE, in_set("person", set(person_ids)), until__gte=on, start__lte=on
         )
-    return found
+        .order_by("person_id", "until", "id")
+        .values(*RUNNING_FIELDS)
+    )
 
 
 def barred_on(*, on: date, bar: str = "promotion") -> QuerySet[Restriction]:
@@ -74,7 +122,7 @@ def barred_on(*, on: date, bar: str = "promotion") -> QuerySet[Restriction]:
     (index vetting_live_kind_period)."""
     return Restriction.objects.filter(
         LIVE, kind__in=kinds_barring(bar), until__gte=on, start__lte=on
-    )
+    ).order_by()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,15 +213,30 @@ def vetting_get_for_user(*, request_id: int | str, user: Any) -> VettingRequest:
     return found
 
 
-def open_case_parties(person_ids: Iterable[int]) -> list[CaseParty]:
-    """Parties of cases still open about these people: a clue or case without a decision for
-    them, not rejected or closed (one query per CHUNK people)."""
-    found: list[CaseParty] = []
-    for ids in chunks(sorted(set(person_ids))):
-        found.extend(
-            CaseParty.objects.filter(person_id__in=ids, decision__isnull=True)
-            .exclude(case__state__in=wf.TERMINAL_STATES)
-            .select_related("case")
-            .order_by("person_id", "case__received_on", "id")
+def open_case_parties(person_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Cases still open about these people: a clue or case without a decision for them, not
+    rejected or closed (one query; values: person_id, case number, state,
+    received_on)."""
+    return list(
+        CaseParty.objects.filter(in_set("person", set(person_ids)), decision__isnull=True)
+        .exclude(case__state__in=wf.TERMINAL_STATES)
+        .order_by("person_id", "case__received_on", "id")
+        .values("person_id", "case__number", "case__state", "case__received_on")
+    )
+
+
+def accountability_decisions(person_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The decisions holding these people accountable (current version 追究), oldest first."""
+    return list(
+        Decision.objects.filter(
+            in_set("party__person", set(person_ids)), current_version__outcome=Outcome.PURSUE
         )
-    return found
+        .order_by("decided_on", "id")
+        .values(
+            "party__person_id",
+            "party__case__number",
+            "decided_on",
+            "document_number",
+            "current_version__measures",
+        )
+    )

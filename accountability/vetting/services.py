@@ -180,12 +180,12 @@ def vetting_answer(
         if progress is not None:
             progress(0, len(parsed.rows), "")
         matched = answers.match_rows(parsed.rows)
-        found = {m.person.pk for m in matched if m.person is not None}
+        found = {m.person_id for m in matched if m.person_id is not None}
         replies = answers.answer_people(found, on=locked.intended_on, purpose=locked.purpose)
         entries = []
         for m in matched:
-            if m.person is not None:
-                answer, findings = replies[m.person.pk]
+            if m.person_id is not None:
+                answer, findings = replies[m.person_id]
             elif m.match == VettingEntry.Match.AMBIGUOUS:
                 answer, findings = VettingEntry.Answer.UNRESOLVED, []
             else:
@@ -198,7 +198,7 @@ def vetting_answer(
                     id_number=m.row.id_number,
                     unit_text=m.row.unit,
                     match=m.match,
-                    person=m.person,
+                    person_id=m.person_id,
                     candidates=m.candidates,
                     answer=answer,
                     findings=findings,

@@ -35,27 +35,27 @@ class MatchingTests(PersonasTestCase):
 
     def test_by_id_number(self):
         m = self.one(name="吴刚", id_number="ZX0008")
-        self.assertEqual((m.match, m.person), (Match.ID_NUMBER, self.personas.people.handler))
+        self.assertEqual((m.match, m.person_id), (Match.ID_NUMBER, self.personas.people.handler.pk))
 
     def test_an_id_number_under_another_name_is_not_taken(self):
         m = self.one(name="吴钢", id_number="ZX0008")
-        self.assertEqual((m.match, m.person), (Match.AMBIGUOUS, None))
+        self.assertEqual((m.match, m.person_id), (Match.AMBIGUOUS, None))
         self.assertEqual([c["id_number"] for c in m.candidates], ["ZX0008"])
 
     def test_by_name_and_unit_code_or_name(self):
         p = self.personas
         for unit in ("ZX-WF", "乌峰街道纪工委"):
             m = self.one(name="吴刚", unit=unit)
-            self.assertEqual((m.match, m.person), (Match.NAME_UNIT, self.namesake))
+            self.assertEqual((m.match, m.person_id), (Match.NAME_UNIT, self.namesake.pk))
         m = self.one(name="吴刚", unit=p.orgs.conduct_office.name)
-        self.assertEqual((m.match, m.person), (Match.NAME_UNIT, p.people.handler))
+        self.assertEqual((m.match, m.person_id), (Match.NAME_UNIT, p.people.handler.pk))
 
     def test_a_name_alone_is_ambiguous_even_with_one_person_of_that_name(self):
         m = self.one(name="吴刚")
         self.assertEqual(m.match, Match.AMBIGUOUS)
         self.assertEqual({c["id_number"] for c in m.candidates}, {"ZX0008", "WF0100"})
         m = self.one(name="朱磊")
-        self.assertEqual((m.match, m.person), (Match.AMBIGUOUS, None))
+        self.assertEqual((m.match, m.person_id), (Match.AMBIGUOUS, None))
         self.assertEqual(len(m.candidates), 1)
 
     def test_a_name_in_another_unit_shows_the_candidates(self):
@@ -65,7 +65,7 @@ class MatchingTests(PersonasTestCase):
 
     def test_an_unknown_number_falls_back_to_candidates_by_name_never_to_a_guess(self):
         m = self.one(name="吴刚", id_number="ZX9999", unit="ZX-WF")
-        self.assertEqual((m.match, m.person), (Match.AMBIGUOUS, None))
+        self.assertEqual((m.match, m.person_id), (Match.AMBIGUOUS, None))
         self.assertEqual(self.one(name="查无此人").match, Match.NOT_FOUND)
 
 
@@ -151,7 +151,7 @@ class QueryCountTests(PersonasTestCase):
         with CaptureQueriesContext(connection) as queries:
             matched = match_rows(rows)
             answers = answer_people(
-                [m.person.pk for m in matched if m.person], on=ago(0), purpose="promotion"
+                [m.person_id for m in matched if m.person_id], on=ago(0), purpose="promotion"
             )
         self.assertEqual(len(answers), size + 2)
         return len(queries)
@@ -160,3 +160,9 @@ class QueryCountTests(PersonasTestCase):
         small, large = self.count(10), self.count(300)
         self.assertEqual(small, large)
         self.assertLessEqual(large, 6)
+
+
+class EmptySetTests(PersonasTestCase):
+    def test_nobody_matched_is_answered_without_error(self):
+        self.assertEqual(answer_people([], on=ago(0), purpose="promotion"), {})
+        self.assertEqual(match_rows([ListRow(1, "查无此人")])[0].match, Match.NOT_FOUND)
