@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Lookup, Q, QuerySet
+from django.db.models import Exists, Lookup, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -218,7 +218,12 @@ def open_case_parties(person_ids: Iterable[int]) -> list[dict[str, Any]]:
     rejected or closed (one query; values: person_id, case number, state,
     received_on)."""
     return list(
-        CaseParty.objects.filter(in_set("person", set(person_ids)), decision__isnull=True)
+        # NOT EXISTS (an anti-join on the decision's unique party_id), not a LEFT JOIN that
+        # reads every decision.
+        CaseParty.objects.filter(
+            in_set("person", set(person_ids)),
+            ~Exists(Decision.objects.filter(party_id=OuterRef("pk"))),
+        )
         .exclude(case__state__in=wf.TERMINAL_STATES)
         .order_by("person_id", "case__received_on", "id")
         .values("person_id", "case__number", "case__state", "case__received_on")
