@@ -3,6 +3,7 @@
     kinds_barring(bar) -> tuple[str, ...]                      (rulebook kinds + legacy words)
     running_restrictions(*, person_ids, on) -> QuerySet[Restriction]
     barred_on(*, on, bar="promotion") -> QuerySet[Restriction]  (everyone barred on a day)
+    barred_list_for_user(*, user, on, bar="promotion") -> QuerySet[Restriction]  (the page)
     person_record_for_user(*, person, user, today=None) -> PersonRecord | None
     vetting_list_for_user(*, user) -> QuerySet[VettingRequest]
     vetting_get_for_user(*, request_id, user) -> VettingRequest (NotFound)
@@ -123,6 +124,19 @@ def barred_on(*, on: date, bar: str = "promotion") -> QuerySet[Restriction]:
     return Restriction.objects.filter(
         LIVE, kind__in=kinds_barring(bar), until__gte=on, start__lte=on
     ).order_by()
+
+
+def barred_list_for_user(*, user: Any, on: date, bar: str = "promotion") -> QuerySet[Restriction]:
+    """Everyone barred on ``on`` in the cases ``user`` may see (cases.selectors), for the
+    vetting roles; a person barred by several restrictions appears once per restriction."""
+    _organ(user)
+    visible = case_selectors.case_list_for_user(user=user)
+    return (
+        barred_on(on=on, bar=bar)
+        .filter(decision__party__case__in=visible.values("pk"))
+        .select_related("person__unit", "decision__party__case")
+        .order_by("person__name", "person_id", "until", "id")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "vetting"
 urlpatterns = [
     path("", views.vetting_list, name="list"),
     path("template.xlsx", views.vetting_template, name="template"),
+    path("barred/", views.barred, name="barred"),
     path("<int:pk>/", views.vetting_detail, name="detail"),
     path("<int:pk>/entries/<int:entry_id>/resolve/", views.vetting_resolve, name="resolve"),
     path("<int:pk>/confirm/", views.vetting_confirm, name="confirm"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -14,7 +16,7 @@ from accountability.accounts.permissions import role_required
 from accountability.common.errors import DomainError, NotFound
 from accountability.vetting import answers, selectors, services
 from accountability.vetting.forms import VettingForm
-from accountability.vetting.models import VettingEntry, VettingRequest
+from accountability.vetting.models import Bar, VettingEntry, VettingRequest
 from accountability.vetting.permissions import (
     VETTING_CONFIRMERS,
     VETTING_REQUESTERS,
@@ -164,3 +166,24 @@ def vetting_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(list_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="vetting-list.xlsx"'
     return response
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+@role_required(VETTING_ROLES)
+def barred(request: HttpRequest) -> HttpResponse:
+    """Everyone barred from promotion (or an award) on a day, from the register."""
+    on = _day(request.GET.get("on"))
+    bar = request.GET.get("bar") if request.GET.get("bar") in Bar.values else Bar.PROMOTION
+    rows = selectors.barred_list_for_user(user=request.user, on=on, bar=bar)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vetting/barred.html",
+        {"page_obj": page, "on": on, "bar": bar, "bars": Bar.choices},
+    )

@@ -69,3 +69,8 @@ class EnglishVettingPagesTests(PersonasMixin, TestCase):
         p = self.personas
         text = self.english(reverse("people:detail", args=[p.people.handler.pk]), self.case_officer)
         self.assertIn("Restrictions running (Art 17)", text)
+
+    def test_the_people_under_restriction(self):
+        text = self.english(reverse("vetting:barred"), self.leader)
+        self.assertIn("People under restriction", text)
+        self.assertIn("restriction", text)

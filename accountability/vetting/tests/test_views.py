@@ -241,3 +241,32 @@ class PermissionTests(PersonasTestCase):
         stranger = Person.objects.exclude(name="胡静").first()
         with self.assertRaisesMessage(DomainError, str(services.MSG_NOT_CANDIDATE)):
             services.vetting_resolve(entry=entry, actor=p.case_officer, person_id=stranger.pk)
+
+
+class PageQueryTests(PersonasTestCase):
+    """The reply's page runs the same queries for a list of 3 and of 60 names."""
+
+    def reply(self, size: int) -> VettingRequest:
+        p = self.personas
+        lines = "\n".join(["吴刚,ZX0008", "胡静"] + [f"查无{i}号" for i in range(size - 2)])
+        vetting = services.vetting_submit(
+            actor=p.archivist, purpose="promotion", intended_on=ago(0), lines=lines
+        )
+        services.vetting_answer(vetting=vetting)
+        return vetting
+
+    def queries(self, vetting: VettingRequest) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("vetting:detail", args=[vetting.pk])
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(captured)
+
+    def test_the_query_count_does_not_grow_with_the_list(self):
+        decided(self.personas, self.personas.people.handler, ["诫勉"])
+        self.client.force_login(self.case_officer)
+        small, large = self.reply(3), self.reply(60)
+        self.assertEqual(self.queries(small), self.queries(large))
