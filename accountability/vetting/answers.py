@@ -191,7 +191,7 @@ def finding_text(finding: dict[str, Any]) -> str:
     """One finding as a sentence of the reply (in the interface language)."""
     kind = finding.get("type")
     if kind == "restriction":
-        return gettext("{label}，至 {until}（{case} 号案件 {decided_on} 决定：{measure}）").format(
+        return gettext("{label}，至 {until}（案件 {case}，{decided_on} 决定：{measure}）").format(
             label=finding.get("label", ""),
             until=finding.get("until", ""),
             case=finding.get("case", ""),
@@ -199,11 +199,11 @@ def finding_text(finding: dict[str, Any]) -> str:
             measure=finding.get("measure", ""),
         )
     if kind == "open_case":
-        return gettext("{case} 号问题线索或案件尚未办结（{received_on} 收到）").format(
+        return gettext("问题线索或案件 {case} 尚未办结（{received_on} 收到）").format(
             case=finding.get("case", ""), received_on=finding.get("received_on", "")
         )
     if kind == "decision":
-        return gettext("{decided_on} 受到责任追究（{case} 号案件：{measures}）").format(
+        return gettext("{decided_on} 受到责任追究（案件 {case}：{measures}）").format(
             decided_on=finding.get("decided_on", ""),
             case=finding.get("case", ""),
             measures=join_list(finding.get("measures") or []),
