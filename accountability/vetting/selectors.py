@@ -121,8 +121,11 @@ def running_restrictions(*, person_ids: Iterable[int], on: date) -> list[dict[st
 def barred_on(*, on: date, bar: str = "promotion") -> QuerySet[Restriction]:
     """Everyone barred from a promotion (or an award) on ``on``: one query over the register
     (index vetting_live_kind_period)."""
+    # The kinds select through the index; the row's own flag (copied from the stored
+    # assessment's ``bars``) is checked again, so this agrees with running_restrictions.
+    flag = "bars_promotion" if bar == "promotion" else "bars_award"
     return Restriction.objects.filter(
-        LIVE, kind__in=kinds_barring(bar), until__gte=on, start__lte=on
+        LIVE, kind__in=kinds_barring(bar), until__gte=on, start__lte=on, **{flag: True}
     ).order_by()
 
 
