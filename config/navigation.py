@@ -113,6 +113,16 @@ NAV: tuple[NavEntry, ...] = (
         SECTION_WORK,
         "users",
     ),
+    # Integrity vetting (党风廉政意见回复): the roles of vetting.permissions.VETTING_ROLES (a
+    # test there keeps the two equal; common does not import the vetting app).
+    NavEntry(
+        "vetting",
+        _("党风廉政意见回复"),
+        ("vetting:list",),
+        frozenset({"archivist", "case_officer", "office_head", "leader"}),
+        SECTION_WORK,
+        "shield",
+    ),
     NavEntry(
         "reports",
         reports_navigation.LABEL,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accountability.assessment",
     "accountability.cases",
     "accountability.documents",
+    "accountability.vetting",
     "accountability.jobs",
     "accountability.operations",
     "accountability.reports",

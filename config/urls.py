@@ -16,6 +16,7 @@ staff_patterns = [
     path("audit/", include("accountability.accounts.urls_audit")),
     path("jobs/", include("accountability.jobs.urls")),
     path("reports/", include("accountability.reports.urls")),
+    path("vetting/", include("accountability.vetting.urls")),
     path("petitions/", include("accountability.public.urls_staff")),
     path("", include("accountability.assessment.urls")),
 ]
