@@ -69,7 +69,7 @@ def generate(people: int, decisions: int, rng: random.Random) -> dict[str, int]:
         Decision,
         DecisionVersion,
     )
-    from accountability.common.testing import make_personas
+    from accountability.demo.testing import make_personas
     from accountability.people.models import Organisation, Person
     from accountability.vetting.models import Restriction
     from accountability.vetting.register import restriction_values

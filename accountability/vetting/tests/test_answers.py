@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accountability.cases.tests.factories import Flow, ago
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.people.models import Person
 from accountability.vetting.answers import ListRow, answer_people, finding_text, match_rows
 from accountability.vetting.models import Restriction, VettingEntry

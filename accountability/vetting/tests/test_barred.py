@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from accountability.cases.tests.factories import ago
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.vetting.models import Restriction
 from accountability.vetting.tests.helpers import decided
 

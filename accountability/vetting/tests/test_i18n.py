@@ -9,7 +9,6 @@ from django.utils import translation
 
 import rulebook
 from accountability.cases.tests.factories import Flow, ago
-from accountability.common.testing import PersonasMixin
 from accountability.common.tests.test_i18n import (
     ARTICLE_REF,
     CJK,
@@ -18,6 +17,7 @@ from accountability.common.tests.test_i18n import (
     strip,
     visible_text,
 )
+from accountability.demo.testing import PersonasMixin
 from accountability.vetting import services
 from accountability.vetting.models import Restriction
 from accountability.vetting.tests.helpers import decided

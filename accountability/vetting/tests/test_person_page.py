@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accountability.audit.models import AuditEntry
 from accountability.cases.tests.factories import Flow
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.vetting.models import Restriction
 from accountability.vetting.tests.helpers import decided
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accountability.cases.models import Decision, DecisionVersion
 from accountability.cases.tests.factories import ago
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.vetting import register, selectors
 from accountability.vetting.models import Restriction
 from accountability.vetting.tests.helpers import decided, delivered, review

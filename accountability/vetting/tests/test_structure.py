@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from accountability.common.context_processors import NAV
 from accountability.vetting.permissions import VETTING_ROLES
+from config.navigation import NAV
 
 APPS = Path(settings.BASE_DIR) / "accountability"
 IMPORT = re.compile(r"^\s*(?:from|import)\s+accountability\.vetting\b", re.MULTILINE)

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from accountability.audit.models import AuditEntry
 from accountability.cases.tests.factories import Flow, ago
 from accountability.common.errors import DomainError, PermissionDenied
-from accountability.common.testing import PersonasTestCase
+from accountability.demo.testing import PersonasTestCase
 from accountability.jobs.testing import clear_queue, run_jobs
 from accountability.people.models import Person
 from accountability.vetting import services
