@@ -72,6 +72,7 @@ def decision_mark_issued(
             target=locked,
             audit_action="update",
             changes={"document_number": number, "issued_on": issued_on},
+            on=issued_on,
         )
     decision.refresh_from_db()
     return locked
@@ -195,6 +196,7 @@ def archive_record(
             target=record,
             audit_action="create",
             changes={"archived_on": archived_on},
+            on=archived_on,
         )
     return record
 
@@ -236,5 +238,6 @@ def city_filing_record(
             target=record,
             audit_action="create",
             changes={"filed_on": filed_on, "reference": record.reference},
+            on=filed_on,
         )
     return record
