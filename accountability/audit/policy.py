@@ -98,7 +98,10 @@ POLICIES: dict[str, TargetPolicy] = {
     "demo": ADMINISTRATIVE,
     # A refused page: the path is clear; the refusal's message may name a party (回避).
     "url": TargetPolicy(administrative=True, clear_label=True),
-    "documents.issueddocument": TargetPolicy(clear_keys=frozenset({"kind", "pdf", "document"})),
+    # A number given out of the order of the dates (the number it follows and its date).
+    "documents.issueddocument": TargetPolicy(
+        clear_keys=frozenset({"kind", "pdf", "document", "out_of_order"})
+    ),
     # Statistics exports and system operations (backup, restore) hold no case content.
     "reports.statistics": ADMINISTRATIVE,
     # An export of the case list: how many rows is clear; the filters (names …) are content.

@@ -158,6 +158,7 @@ class Case(TimestampedModel):
         related_name="+",
     )
     approved_on = models.DateField(_("审批日期"), null=True, blank=True)
+    team_formed_on = models.DateField(_("成立调查组日期"), null=True, blank=True)
     rejection_reason = models.TextField(_("不予受理理由"), blank=True, default="")
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -526,6 +527,7 @@ class InvestigationReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    returned_on = models.DateField(_("退回日期"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True, default="")
 
     class Meta:
@@ -953,6 +955,9 @@ class TransitionLog(AppendOnlyModel):
         related_name="+",
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The day the step happened (entered after the fact it may be before ``at``, the moment
+    # it was recorded); empty on rows recorded before the date was kept.
+    occurred_on = models.DateField(_("办理日期"), null=True, blank=True)
     reason = models.TextField(_("理由"), blank=True, default="")
 
     class Meta:

@@ -110,7 +110,10 @@ class _Seeder:
 
 def _accept(s: _Seeder) -> None:
     services.clue_approve(
-        case=s.case, actor=s.u["office_head"], opinion="同意受理，请监督室抓紧组织调查核实。"
+        case=s.case,
+        actor=s.u["office_head"],
+        opinion="同意受理，请监督室抓紧组织调查核实。",
+        approved_on=s.day(3),
     )
 
 
@@ -120,12 +123,19 @@ def _reject(s: _Seeder) -> None:
         actor=s.u["office_head"],
         reason="经初步了解，反映问题属于个人生活作风范畴，不属于本办法第三条规定的履职责任行为，"
         "转相关部门按规定处理。",
+        approved_on=s.day(3),
     )
 
 
 def _investigate(s: _Seeder) -> None:
     members = [s.u["team_member"], s.u["case_officer"]]
-    services.team_form(case=s.case, actor=s.u["case_officer"], members=members, leader=members[0])
+    services.team_form(
+        case=s.case,
+        actor=s.u["case_officer"],
+        members=members,
+        leader=members[0],
+        formed_on=s.day(7),
+    )
     for spec in s.spec.parties:
         services.party_facts_update(
             party=s.party(spec),
@@ -318,12 +328,14 @@ def _take_over(s: _Seeder) -> None:
         actor=s.u["city_officer"],
         reason="被调查人系县纪委监委管理的乡镇纪委书记，涉及县纪委监委领导班子成员联系工作，"
         "根据第十一条由市纪委直接进行责任追究。",
+        taken_over_on=s.day(5),
     )
     services.team_form(
         case=s.case,
         actor=s.u["city_officer"],
         members=[s.u["city_officer"]],
         leader=s.u["city_officer"],
+        formed_on=s.day(7),
     )
 
 

@@ -112,6 +112,9 @@ def seed_documents(*, with_pdf: bool = True) -> str:
                     actor=actor,
                     issued_on=min(day or today, today),
                     with_pdf=False,
+                    # The demo enters its cases one after another, each with its own dates:
+                    # a number out of the order of the dates is confirmed (and audited).
+                    confirm_order=True,
                     **arguments,
                 )
             except DomainError:

@@ -24,8 +24,10 @@ from django.utils import timezone
 from accountability.assessment.current import rulebook_versions, version_in_force
 from accountability.cases.models import (
     Appeal,
+    ArchiveRecord,
     Case,
     CaseParty,
+    CityFiling,
     Decision,
     Delivery,
     Hearing,
@@ -34,6 +36,7 @@ from accountability.cases.models import (
     Rectification,
     TeamMembership,
 )
+from accountability.cases.workflow import Action
 from accountability.common import vocabulary
 from accountability.common.errors import DomainError
 from accountability.documents.constants import default_organ, number_prefix
@@ -243,6 +246,37 @@ def _decision(party: CaseParty) -> Decision | None:
         return None
 
 
+def _registered_on(case: Case) -> date | None:
+    """The day the clue was registered with its handling opinion, as the log recorded it."""
+    entry = case.log.filter(action=Action.CLUE_REGISTER).order_by("id").first()
+    if entry is not None and entry.occurred_on is not None:
+        return entry.occurred_on
+    return timezone.localtime(case.created_at).date() if case.created_at else None
+
+
+def recorded_date(kind: str, subject: Subject) -> date | None:
+    """The day of the step a document of ``kind`` records, as the case recorded it (the
+    approval, the report, the decision, the archiving, the filing): the document's date when
+    none is given, so that a case entered after the fact has documents of its own dates."""
+    kind = DocumentKind(kind)
+    case, party = subject.case, subject.party
+    if kind == DocumentKind.INTAKE_APPROVAL:
+        return case.approved_on
+    if kind == DocumentKind.INVESTIGATION_REPORT:
+        report = _current_report(case)
+        return report.submitted_on if report is not None else None
+    if kind == DocumentKind.ASSESSMENT_SHEET and party is not None:
+        row = _decision(party)
+        return row.decided_on if row is not None else None
+    if kind == DocumentKind.FILING_REPORT:
+        filing = CityFiling.objects.filter(case=case).order_by("-filed_on").first()
+        return filing.filed_on if filing is not None else None
+    if kind == DocumentKind.DOSSIER_INDEX:
+        archive = ArchiveRecord.objects.filter(case=case).order_by("-archived_on").first()
+        return archive.archived_on if archive is not None else None
+    return None
+
+
 # --- readiness --------------------------------------------------------------------------
 
 
@@ -399,9 +433,7 @@ def intake_approval(subject: Subject, *, number: str, issued_on: date, actor: An
             "opinion": {
                 "text": paragraphs(case.handling_opinion) or ["（未填写）"],
                 "name": _user_name(case.registered_by),
-                "date": cn_date(
-                    timezone.localtime(case.created_at).date() if case.created_at else None
-                ),
+                "date": cn_date(_registered_on(case)),
             },
             "approvals": approvals,
             "result": result,
@@ -457,7 +489,8 @@ def investigation_report(subject: Subject, *, number: str, issued_on: date, acto
         intro += f"，经报批于{cn_date(case.approved_on)}受理"
     intro += "。"
     if team:
-        intro += f"{organ['office']}组织相关部室成立调查组（{team}），开展了调查核实，"
+        formed = f"{cn_date(case.team_formed_on)}，" if case.team_formed_on else ""
+        intro += f"{formed}{organ['office']}组织相关部室成立调查组（{team}），开展了调查核实，"
         intro += "听取了被调查人的陈述和申辩。"
     intro += "现将调查情况报告如下。"
     refs: set[str] = set()
@@ -1057,8 +1090,16 @@ def filing_report(subject: Subject, *, number: str, issued_on: date, actor: Any)
         attachments.append(f"责任追究决定书（{row.document_number}）")
     body = (
         f"{cn_date(case.received_on)}，{organ['office']}收到反映{_names(parties)}有关问题的线索"
-        f"（来源：{case.get_source_display()}），经报批后受理并组织调查核实。"
+        f"（来源：{case.get_source_display()}），"
     )
+    if case.approved_on:
+        body += f"经报批于{cn_date(case.approved_on)}受理"
+    else:
+        body += "经报批后受理"
+    if case.team_formed_on:
+        body += f"，{cn_date(case.team_formed_on)}成立调查组开展调查核实。"
+    else:
+        body += "并组织调查核实。"
     if meeting_days:
         days = "、".join(cn_date(d) for d in sorted(meeting_days))
         body += f"{days}，{organ['committee']}会议听取调查情况报告，作出责任追究决定。"

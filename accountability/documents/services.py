@@ -72,6 +72,11 @@ MSG_PAPER_NOT_NEXT = _(
     "纸质文书补录只能使用这个字号，否则会出现空号或重号。"
 )
 
+MSG_NUMBER_OUT_OF_ORDER = _(
+    "{number}已于{date}印发；本文书的印发日期（{issued}）早于它，按登记顺序取号将排在其后。"
+    "确认按登记顺序编号的，请勾选“确认按登记顺序编号”后再印发。"
+)
+
 _NUMBER = re.compile(r"^(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
 
 
@@ -112,6 +117,18 @@ def next_serial(*, prefix: str, year: int) -> int:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last
+
+
+def _later_numbered(*, prefix: str, year: int, issued_on: date) -> IssuedDocument | None:
+    """The latest-numbered document of ``prefix`` and ``year`` dated after ``issued_on``: the
+    next number would be out of the order of the dates (run under the counter's lock)."""
+    latest = (
+        IssuedDocument.objects.filter(number_prefix=prefix, number_year=year, version=1)
+        .exclude(number_serial=None)
+        .order_by("-number_serial")
+        .first()
+    )
+    return latest if latest is not None and latest.issued_on > issued_on else None
 
 
 def _adopt_serial(number: str) -> tuple[str, int, int]:
@@ -202,13 +219,30 @@ def _store(
     return document, job
 
 
-def _audit_issue(document: IssuedDocument, *, actor: Any, job: Any, request: Any) -> None:
+def _audit_issue(
+    document: IssuedDocument,
+    *,
+    actor: Any,
+    job: Any,
+    request: Any,
+    out_of_order: IssuedDocument | None = None,
+) -> None:
     supersedes = document.supersedes
+    flags: dict[str, Any] = {}
+    if out_of_order is not None:
+        # Numbered in the order of issue although dated before a document numbered earlier:
+        # confirmed by the issuer, and kept here with the number it follows.
+        flags["out_of_order"] = {
+            "after": out_of_order.number,
+            "after_issued_on": out_of_order.issued_on.isoformat(),
+            "confirmed": True,
+        }
     audit_log(
         actor=actor,
         action="issue_document",
         target=document,
         changes={
+            **flags,
             "kind": str(document.kind),
             "number": document.number,
             "version": document.version,
@@ -235,10 +269,15 @@ def document_issue(
     appeal: Appeal | None = None,
     issued_on: date | None = None,
     with_pdf: bool = True,
+    confirm_order: bool = False,
     request: Any = None,
 ) -> IssuedDocument:
     """Fill in, number (for 公文), store and freeze a document of `kind` for the case, and
     ask the worker for its PDF.
+
+    Numbers follow the order of issue. A document dated before the latest one already
+    numbered under its prefix and year is refused unless ``confirm_order`` (the issuer saw
+    the warning naming that number); the audit entry then records it.
 
     For the decision document this also records the decision as issued (cases'
     decision_mark_issued), in the same transaction, with the new 发文字号; for a
@@ -253,11 +292,12 @@ def document_issue(
     kind = _kind(kind)
     subject = _subject(case, party, recipient, appeal)
     _authorise(kind, case, actor)
-    issued_on = issued_on or timezone.localdate()
     with removed_on_failure() as written, transaction.atomic():
         # One issuer at a time per case: the duplicate check below stays true.
         Case.objects.select_for_update().filter(pk=case.pk).first()
         ctx.check_ready(kind, subject)
+        # Not given: the day of the step the document records, else today.
+        issued_on = issued_on or ctx.recorded_date(kind, subject) or timezone.localdate()
         existing = existing_document(kind, subject)
         if existing is not None:
             raise DomainError(
@@ -274,6 +314,7 @@ def document_issue(
         number, prefix, year, serial = "", "", None, None
         decision = subject.party.decision if kind == DocumentKind.DECISION else None  # type: ignore[union-attr]
         mark_issued = False
+        out_of_order: IssuedDocument | None = None
         if decision is not None and decision.document_number:
             number = decision.document_number
             prefix, year, serial = _adopt_serial(number)
@@ -282,6 +323,17 @@ def document_issue(
             prefix = ctx.number_prefix_for(ctx.issuing_organ(kind, subject))
             year = issued_on.year
             serial = next_serial(prefix=prefix, year=year)
+            out_of_order = _later_numbered(prefix=prefix, year=year, issued_on=issued_on)
+            if out_of_order is not None and not confirm_order:
+                raise DomainError(
+                    MSG_NUMBER_OUT_OF_ORDER.format(
+                        number=out_of_order.number,
+                        date=cn_date(out_of_order.issued_on),
+                        issued=cn_date(issued_on),
+                    ),
+                    field="confirm_order",
+                    code="number_out_of_order",
+                )
             number = document_number(prefix, year, serial)
             mark_issued = decision is not None
         data = in_source_language(
@@ -310,7 +362,7 @@ def document_issue(
                 issued_on=issued_on,
                 request=request,
             )
-        _audit_issue(document, actor=actor, job=job, request=request)
+        _audit_issue(document, actor=actor, job=job, request=request, out_of_order=out_of_order)
         return document
 
 

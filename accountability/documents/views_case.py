@@ -104,6 +104,7 @@ class DecisionIssueView(DecisionIssueBase):
             actor=self.request.user,
             party=self.target.party,
             issued_on=form.cleaned_data["issued_on"],
+            confirm_order=form.cleaned_data.get("confirm_order", False),
             request=self.request,
         )
 

@@ -22,6 +22,8 @@ from accountability.people.models import Person
 
 MSG_REQUIRED = _("请填写{label}。")
 MSG_CHOOSE = _("请选择{label}。")
+#: The help of a step's date that may be left empty (the service takes today).
+MSG_DAY_HELP = _("办理当日登记的，保留今天；事后补录的，填写实际办理日期。")
 MSG_INVALID_DATE = _("{label}格式不正确，请按“年-月-日”填写，例如 2025-03-01。")
 MSG_INVALID_CHOICE = _("{label}的选项无效，请重新选择。")
 MSG_INVALID_NUMBER = _("{label}应当是整数。")
@@ -276,13 +278,28 @@ def user_label(user: Any) -> str:
 
 
 class OpinionForm(CaseForm):
+    side_by_side = (("approved_on",),)
+    approved_on = date_field(_("审批日期"), required=False, help_text=MSG_DAY_HELP)
     opinion = text_field(_("审批意见"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("approved_on", timezone.localdate())
 
 
 class ReasonForm(CaseForm):
     reason = text_field(_("理由"))
 
-    def __init__(self, *args: Any, label: str = "", required: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        label: str = "",
+        required: bool = True,
+        date_name: str = "",
+        date_label: Any = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if label:
             self.fields["reason"].label = label
@@ -290,6 +307,14 @@ class ReasonForm(CaseForm):
         self.fields["reason"].error_messages["required"] = MSG_REQUIRED.format(
             label=self.fields["reason"].label
         )
+        if date_name:
+            # The day the step happened (entered after the fact), today by default; first.
+            day = date_field(date_label, required=False, help_text=MSG_DAY_HELP)
+            day.error_messages["invalid"] = MSG_INVALID_DATE.format(label=date_label)
+            self.fields = {date_name: day, **self.fields}
+            self.side_by_side = ((date_name,),)
+            if not self.is_bound:
+                self.initial.setdefault(date_name, timezone.localdate())
 
 
 def measures_field(label: object = _("措施"), required: bool = False) -> forms.MultipleChoiceField:

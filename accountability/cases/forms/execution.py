@@ -24,6 +24,11 @@ class DocumentIssueForm(CaseForm):
         _("印发日期"),
         help_text=_("即决定文书的成文日期，不得早于决定日期；发文字号按该日期所在年度连续编号。"),
     )
+    confirm_order = forms.BooleanField(
+        label=_("确认按登记顺序编号"),
+        required=False,
+        help_text=_("印发日期早于已编号文书的，发文字号仍按登记顺序取号，须经确认。"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.cases import access
 from accountability.cases.forms.base import (
     MSG_CHOOSE,
+    MSG_DAY_HELP,
     CaseForm,
     Checks,
     Radios,
@@ -31,6 +32,7 @@ from accountability.common.forms import ModelChoiceField, ModelMultipleChoiceFie
 
 
 class TeamForm(CaseForm):
+    formed_on = date_field(_("成立调查组日期"), required=False, help_text=MSG_DAY_HELP)
     members = ModelMultipleChoiceField(
         label=_("调查组成员"),
         queryset=get_user_model().objects.none(),
@@ -73,6 +75,9 @@ class TeamForm(CaseForm):
                 label=_("新增成员")
             )
             del self.fields["leader"]
+            del self.fields["formed_on"]
+        elif not self.is_bound:
+            self.initial.setdefault("formed_on", timezone.localdate())
 
     field_aliases = {"user": "members"}
 

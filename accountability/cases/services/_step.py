@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import models
@@ -43,7 +44,7 @@ from accountability.cases.models import (
     Hearing,
     TransitionLog,
 )
-from accountability.cases.services._common import _recusal_error
+from accountability.cases.services._common import _recusal_error, _today
 from accountability.cases.workflow import Action
 from accountability.common.errors import PermissionDenied
 
@@ -192,6 +193,7 @@ class Step:
     audit_action: str = "transition"
     changes: dict[str, Any] = field(default_factory=dict)
     case_fields: list[str] = field(default_factory=list)
+    on: date | None = None
 
     @property
     def label(self) -> str:
@@ -206,11 +208,14 @@ class Step:
         audit_action: str = "transition",
         changes: dict[str, Any] | None = None,
         case_fields: Iterable[str] = (),
+        on: date | None = None,
     ) -> None:
         """What the log and the audit entry say: the person, the reason, the row, the changes.
 
-        ``case_fields`` are the fields of ``case`` the body changed (saved with the state).
+        ``case_fields`` are the fields of ``case`` the body changed (saved with the state);
+        ``on`` is the day the step happened (today when not given), kept in the log.
         """
+        self.on = on
         self.party = party
         self.reason = reason
         self.target = target
@@ -240,6 +245,7 @@ class Step:
             to_state=to_state,
             actor=self.actor,
             reason=self.reason,
+            occurred_on=self.on or _today(),
         )
         audit_changes: dict[str, Any] = {"case": case.number, "action": str(transition.action)}
         if self.party is not None:

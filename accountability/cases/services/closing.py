@@ -13,7 +13,9 @@ from accountability.accounts.models import User
 from accountability.cases import workflow as wf
 from accountability.cases.models import (
     Appeal,
+    ArchiveRecord,
     Case,
+    CityFiling,
     Decision,
     Outcome,
     Rectification,
@@ -135,10 +137,35 @@ def _decisions(case: Case) -> QuerySet[Decision]:
 
 @service(Action.CASE_CLOSE)
 def case_close(
-    *, case: Case, actor: User, reason: str = "", request: HttpRequest | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str = "",
+    closed_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """办结: every decision final (生效) or revoked, archived and filed, rectifications done."""
+    """办结 on ``closed_on`` (today when not given, not before the archiving and the filing):
+    every decision final (生效) or revoked, archived and filed, rectifications done."""
     with step(case, actor, Action.CASE_CLOSE, request=request) as s:
-        s.case.closed_on = _today()
-        s.record(reason=(reason or "").strip(), case_fields=["closed_on"])
+        after, after_label = s.case.received_on, gettext("收到线索日期")
+        archived = ArchiveRecord.objects.filter(case=s.case).order_by("-archived_on").first()
+        if archived is not None and archived.archived_on > after:
+            after, after_label = archived.archived_on, gettext("归档日期")
+        filed = CityFiling.objects.filter(case=s.case).order_by("-filed_on").first()
+        if filed is not None and filed.filed_on > after:
+            after, after_label = filed.filed_on, gettext("报备日期")
+        day = _day(
+            closed_on or _today(),
+            field="closed_on",
+            label=gettext("办结日期"),
+            not_before=after,
+            not_before_label=after_label,
+        )
+        s.case.closed_on = day
+        s.record(
+            reason=(reason or "").strip(),
+            case_fields=["closed_on"],
+            changes={"closed_on": day},
+            on=day,
+        )
     return s.case

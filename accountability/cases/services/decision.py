@@ -217,6 +217,7 @@ def meeting_record(
                 "quorum_rule": rule,
                 "committee_size": size,
             },
+            on=held_on,
         )
     return meeting
 

@@ -77,6 +77,7 @@ def decision_mark_issued(
             target=locked,
             audit_action="update",
             changes={"document_number": number, "issued_on": issued_on},
+            on=issued_on,
         )
     decision.refresh_from_db()
     return locked
@@ -310,6 +311,7 @@ def archive_record(
             target=record,
             audit_action="create",
             changes={"archived_on": archived_on},
+            on=archived_on,
         )
     return record
 
@@ -351,5 +353,6 @@ def city_filing_record(
             target=record,
             audit_action="create",
             changes={"filed_on": filed_on, "reference": record.reference},
+            on=filed_on,
         )
     return record

@@ -136,6 +136,7 @@ def clue_register(
         to_state=case.state,
         actor=actor,
         reason=case.handling_opinion,
+        occurred_on=received_on,
     )
     audit_log(
         actor=actor,
@@ -362,34 +363,65 @@ def attachment_add(
     return attachment
 
 
+def _decided_on(case: Case, on: date | None, *, field: str, label: str) -> date:
+    """The day of the intake decision: not in the future, not before the clue was received
+    (nor before the commission above took the case over)."""
+    after, after_label = case.received_on, gettext("收到线索日期")
+    if case.taken_over_on is not None and case.taken_over_on > after:
+        after, after_label = case.taken_over_on, gettext("上级机关直接追究日期")
+    return _day(
+        on or _today(), field=field, label=label, not_before=after, not_before_label=after_label
+    )
+
+
 @service(Action.CLUE_APPROVE)
 def clue_approve(
-    *, case: Case, actor: User, opinion: str, request: HttpRequest | None = None
+    *,
+    case: Case,
+    actor: User,
+    opinion: str,
+    approved_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """按程序报批受理: the head of the office or the leader approves the handling opinion."""
+    """按程序报批受理: the head of the office or the leader approves the handling opinion,
+    on ``approved_on`` (today when not given)."""
     with step(case, actor, Action.CLUE_APPROVE, request=request) as s:
         opinion = _text(opinion, field="opinion", label=gettext("审批意见"))
+        day = _decided_on(s.case, approved_on, field="approved_on", label=gettext("审批日期"))
         s.case.approval_opinion = opinion
         s.case.approved_by = actor
-        s.case.approved_on = _today()
-        s.record(reason=opinion, case_fields=["approval_opinion", "approved_by", "approved_on"])
+        s.case.approved_on = day
+        s.record(
+            reason=opinion,
+            case_fields=["approval_opinion", "approved_by", "approved_on"],
+            changes={"approved_on": day},
+            on=day,
+        )
     return s.case
 
 
 @service(Action.CLUE_REJECT)
 def clue_reject(
-    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    approved_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """不予受理, with the reason; the case ends there."""
+    """不予受理, with the reason, on ``approved_on`` (today when not given); the case ends."""
     with step(case, actor, Action.CLUE_REJECT, request=request) as s:
         reason = _text(reason, field="reason", label=gettext("不予受理理由"))
+        day = _decided_on(s.case, approved_on, field="approved_on", label=gettext("决定日期"))
         s.case.rejection_reason = reason
         s.case.approved_by = actor
-        s.case.approved_on = _today()
-        s.case.closed_on = _today()
+        s.case.approved_on = day
+        s.case.closed_on = day
         s.record(
             reason=reason,
             case_fields=["rejection_reason", "approved_by", "approved_on", "closed_on"],
+            changes={"approved_on": day},
+            on=day,
         )
     return s.case
 
@@ -411,9 +443,15 @@ def _commission_above(actor: User, case: Case) -> Organisation:
 
 @service(Action.CASE_TAKE_OVER)
 def case_take_over(
-    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    taken_over_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """Art 11: the commission above pursues a lower commission's leading cadre directly."""
+    """Art 11: the commission above pursues a lower commission's leading cadre directly,
+    from ``taken_over_on`` (today when not given)."""
 
     def city_office_above(locked: Case) -> set[str]:
         _commission_above(actor, locked)
@@ -424,13 +462,21 @@ def case_take_over(
     ) as s:
         commission = _commission_above(actor, s.case)
         reason = _text(reason, field="reason", label=gettext("直接追究理由"))
+        day = _day(
+            taken_over_on or _today(),
+            field="taken_over_on",
+            label=gettext("上级机关直接追究日期"),
+            not_before=s.case.received_on,
+            not_before_label=gettext("收到线索日期"),
+        )
         previous = s.case.handling_organ.name
         s.case.handling_organ = commission
-        s.case.taken_over_on = _today()
+        s.case.taken_over_on = day
         s.case.take_over_reason = reason
         s.record(
             reason=reason,
             case_fields=["handling_organ", "taken_over_on", "take_over_reason"],
             changes={"handling_organ": [previous, commission.name]},
+            on=day,
         )
     return s.case

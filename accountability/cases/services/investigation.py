@@ -97,7 +97,18 @@ def _check_team_recusal(case: Case, user: User) -> None:
         )
 
 
-def _join_team(case: Case, actor: User, user: User, *, leader: bool) -> TeamMembership:
+def _investigation_day(case: Case, value: date | None, *, field: str, label: str) -> date:
+    """A day of the investigation: not in the future, not before the clue was received nor
+    before the team was formed (when the formation date is known)."""
+    after, after_label = case.received_on, gettext("收到线索日期")
+    if case.team_formed_on is not None and case.team_formed_on > after:
+        after, after_label = case.team_formed_on, gettext("成立调查组日期")
+    return _day(value, field=field, label=label, not_before=after, not_before_label=after_label)
+
+
+def _join_team(
+    case: Case, actor: User, user: User, *, leader: bool, on: date | None = None
+) -> TeamMembership:
     _check_team_recusal(case, user)
     existing = TeamMembership.objects.filter(case=case, user=user).first()
     if existing is not None:
@@ -115,7 +126,7 @@ def _join_team(case: Case, actor: User, user: User, *, leader: bool) -> TeamMemb
         user=user,
         office=getattr(user, "organisation", None),
         is_leader=leader,
-        joined_on=_today(),
+        joined_on=on or _today(),
         added_by=actor,
     )
 
@@ -127,19 +138,38 @@ def team_form(
     actor: User,
     members: Sequence[User],
     leader: User | None,
+    formed_on: date | None = None,
     request: HttpRequest | None = None,
 ) -> list[TeamMembership]:
-    """Form the investigation team; anyone concerned or with a recorded conflict is refused."""
+    """Form the investigation team on ``formed_on`` (today when not given, not before the
+    approval); anyone concerned or with a recorded conflict is refused."""
     with step(case, actor, Action.TEAM_FORM, request=request) as s:
+        after = s.case.approved_on or s.case.received_on
+        formed_on = _day(
+            formed_on or _today(),
+            field="formed_on",
+            label=gettext("成立调查组日期"),
+            not_before=after,
+            not_before_label=gettext("审批日期") if s.case.approved_on else gettext("收到线索日期"),
+        )
         unique = list({m.pk: m for m in members}.values())
         if not unique:
             raise DomainError(str(MSG_TEAM_EMPTY), field="members", code="required")
         if leader is None or leader.pk not in {m.pk for m in unique}:
             raise DomainError(str(MSG_TEAM_LEADER), field="leader", code="leader")
-        rows = [_join_team(s.case, actor, m, leader=m.pk == leader.pk) for m in unique]
+        rows = [
+            _join_team(s.case, actor, m, leader=m.pk == leader.pk, on=formed_on) for m in unique
+        ]
+        s.case.team_formed_on = formed_on
         s.record(
             reason="调查组：" + "、".join(str(m) for m in unique),
-            changes={"members": [str(m) for m in unique], "leader": str(leader)},
+            changes={
+                "members": [str(m) for m in unique],
+                "leader": str(leader),
+                "formed_on": formed_on,
+            },
+            case_fields=["team_formed_on"],
+            on=formed_on,
         )
     return rows
 
@@ -171,7 +201,9 @@ def evidence_add(
     """Record a piece of evidence, optionally with its file and the person it concerns."""
     with step(case, actor, Action.EVIDENCE_ADD, request=request) as s:
         title = _text(title, field="title", label=gettext("证据名称"))
-        collected_on = _day(collected_on, field="collected_on", label=gettext("取得日期"))
+        collected_on = _investigation_day(
+            s.case, collected_on, field="collected_on", label=gettext("取得日期")
+        )
         if party is not None:
             _party_of(s.case, party)
         attachment = _store_file(s.case, actor, file, title) if file is not None else None
@@ -189,6 +221,7 @@ def evidence_add(
             target=evidence,
             audit_action="create",
             changes={"title": title, "sha256": attachment.sha256 if attachment else None},
+            on=collected_on,
         )
     return evidence
 
@@ -206,7 +239,7 @@ def hearing_record(
     """听取陈述和申辩 (13(2)): the person's statement and defence."""
     with step(party.case, actor, Action.HEARING_RECORD, request=request) as s:
         statement = _text(statement, field="statement", label=gettext("本人陈述"))
-        held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
+        held_on = _investigation_day(s.case, held_on, field="held_on", label=gettext("谈话日期"))
         hearing = Hearing.objects.create(
             party=party,
             held_on=held_on,
@@ -214,7 +247,13 @@ def hearing_record(
             defence=(defence or "").strip(),
             recorded_by=actor,
         )
-        s.record(party=party, target=hearing, audit_action="create", changes={"held_on": held_on})
+        s.record(
+            party=party,
+            target=hearing,
+            audit_action="create",
+            changes={"held_on": held_on},
+            on=held_on,
+        )
     return hearing
 
 
@@ -232,7 +271,7 @@ def hearing_refusal_record(
         refusal_record = _text(
             refusal_record, field="refusal_record", label=gettext("拒绝陈述申辩的记录")
         )
-        held_on = _day(held_on, field="held_on", label=gettext("谈话日期"))
+        held_on = _investigation_day(s.case, held_on, field="held_on", label=gettext("谈话日期"))
         hearing = Hearing.objects.create(
             party=party,
             held_on=held_on,
@@ -246,6 +285,7 @@ def hearing_refusal_record(
             audit_action="create",
             reason=refusal_record,
             changes={"held_on": held_on, "refused": True},
+            on=held_on,
         )
     return hearing
 
@@ -290,7 +330,9 @@ def report_submit(
                     code="duplicate",
                 )
             given[item.party.pk] = item
-        today = _day(submitted_on or _today(), field="submitted_on", label=gettext("报告日期"))
+        today = _investigation_day(
+            s.case, submitted_on or _today(), field="submitted_on", label=gettext("报告日期")
+        )
         report = InvestigationReport.objects.create(
             case=s.case,
             number=s.case.reports.count() + 1,
@@ -307,6 +349,7 @@ def report_submit(
                 "report": report.number,
                 "findings": {p.person.name: given[p.pk].recommendation for p in parties},
             },
+            on=today,
         )
     return report
 
@@ -347,17 +390,31 @@ def _report_finding(
 
 @service(Action.REPORT_RETURN)
 def report_return(
-    *, case: Case, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    returned_on: date | None = None,
+    request: HttpRequest | None = None,
 ) -> Case:
-    """退回补充调查: the report goes back to the team, which reports again."""
+    """退回补充调查 on ``returned_on`` (today when not given, not before the report): the
+    report goes back to the team, which reports again."""
     with step(case, actor, Action.REPORT_RETURN, request=request) as s:
         reason = _text(reason, field="reason", label=gettext("退回理由"))
         report = s.case.reports.order_by("-number").first()
+        day = _day(
+            returned_on or _today(),
+            field="returned_on",
+            label=gettext("退回日期"),
+            not_before=report.submitted_on if report is not None else s.case.received_on,
+            not_before_label=gettext("报告日期") if report is not None else gettext("收到线索日期"),
+        )
         if report is not None:
             report.returned_at = timezone.now()
+            report.returned_on = day
             report.return_reason = reason
-            report.save(update_fields=["returned_at", "return_reason"])
-        s.record(reason=reason)
+            report.save(update_fields=["returned_at", "returned_on", "return_reason"])
+        s.record(reason=reason, changes={"returned_on": day}, on=day)
     return s.case
 
 

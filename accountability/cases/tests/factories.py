@@ -99,15 +99,26 @@ class Flow:
     def party(self, person: Person) -> CaseParty:
         return self.case.parties.get(person=person)
 
-    def accept(self) -> Flow:
-        services.clue_approve(case=self.case, actor=self.p.office_head, opinion="同意受理。")
+    def accept(self, *, days_ago: int | None = None) -> Flow:
+        """Approve the clue on the day it was received (``days_ago`` when given)."""
+        on = ago(days_ago) if days_ago is not None else self.case.received_on
+        services.clue_approve(
+            case=self.case, actor=self.p.office_head, opinion="同意受理。", approved_on=on
+        )
         return self
 
     # -- 13(2)
-    def investigate(self, members: Sequence[Any] = ()) -> Flow:
+    def investigate(self, members: Sequence[Any] = (), *, days_ago: int | None = None) -> Flow:
+        """Form the team on the day of the approval (``days_ago`` when given)."""
         members = list(members) or [self.p.team_member]
+        self.case.refresh_from_db()
+        on = ago(days_ago) if days_ago is not None else self.case.approved_on
         services.team_form(
-            case=self.case, actor=self.p.case_officer, members=members, leader=members[0]
+            case=self.case,
+            actor=self.p.case_officer,
+            members=members,
+            leader=members[0],
+            formed_on=on,
         )
         return self
 

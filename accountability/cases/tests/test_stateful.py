@@ -281,12 +281,16 @@ class CaseMachine(RuleBasedStateMachine):
 
     def approve(self, case: int, index: int, who: Any, pick: int) -> None:
         self.attempt(
-            lambda: services.clue_approve(case=self.case(case), actor=who, opinion="同意。")
+            lambda: services.clue_approve(
+                case=self.case(case), actor=who, opinion="同意。", approved_on=ago(145)
+            )
         )
 
     def reject(self, case: int, index: int, who: Any, pick: int) -> None:
         self.attempt(
-            lambda: services.clue_reject(case=self.case(case), actor=who, reason="反映问题不具体。")
+            lambda: services.clue_reject(
+                case=self.case(case), actor=who, reason="反映问题不具体。", approved_on=ago(145)
+            )
         )
 
     # -- 13(2) 调查核实
@@ -296,7 +300,11 @@ class CaseMachine(RuleBasedStateMachine):
         member = self.user(names[pick % len(names)])
         self.attempt(
             lambda: services.team_form(
-                case=self.case(case), actor=who, members=[member], leader=member
+                case=self.case(case),
+                actor=who,
+                members=[member],
+                leader=member,
+                formed_on=ago(140),
             )
         )
 

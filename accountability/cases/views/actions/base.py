@@ -232,9 +232,20 @@ class ReasonActionView(ActionView):
     service_fields = ("reason",)
     reason_label: ClassVar[Any] = ""
     reason_required: ClassVar[bool] = True
+    #: The service's keyword for the day the step happened, and its label (none when empty).
+    date_name: ClassVar[str] = ""
+    date_label: ClassVar[Any] = ""
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"label": self.reason_label, "required": self.reason_required}
+        kwargs: dict[str, Any] = {"label": self.reason_label, "required": self.reason_required}
+        if self.date_name:
+            kwargs.update(date_name=self.date_name, date_label=self.date_label)
+        return kwargs
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.date_name and cls.date_name not in cls.service_fields:
+            cls.service_fields = (*cls.service_fields, cls.date_name)
 
 
 def attachment_max_bytes() -> int:

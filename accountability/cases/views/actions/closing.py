@@ -30,6 +30,8 @@ class CaseCloseView(ReasonActionView):
     service = staticmethod(services.case_close)
     reason_label = _("办结说明")
     reason_required = False
+    date_name = "closed_on"
+    date_label = _("办结日期")
     intro = _("办结前，每名被调查人的决定应当已生效或已撤销，责令限期整改事项应当已完成。")
     submit_label = _("办结")
     success_message = _("案件已办结。")

@@ -96,7 +96,7 @@ class ClueApproveView(ActionView):
     action = A.CLUE_APPROVE
     form_class = forms.OpinionForm
     service = staticmethod(services.clue_approve)
-    service_fields = ("opinion",)
+    service_fields = ("approved_on", "opinion")
     intro = _("第十三条第(一)项：纪检监察干部监督室提出办理意见，按程序报批受理。")
     submit_label = _("批准受理")
     success_message = _("已批准受理。")
@@ -106,6 +106,8 @@ class ClueRejectView(ReasonActionView):
     action = A.CLUE_REJECT
     service = staticmethod(services.clue_reject)
     reason_label = _("不予受理理由")
+    date_name = "approved_on"
+    date_label = _("决定日期")
     intro = _("不予受理的，写明理由；案件随即终结。")
     submit_label = _("不予受理")
     success_message = _("已决定不予受理。")
@@ -116,6 +118,8 @@ class CaseTakeOverView(ReasonActionView):
     action = A.CASE_TAKE_OVER
     service = staticmethod(services.case_take_over)
     reason_label = _("直接追究理由")
+    date_name = "taken_over_on"
+    date_label = _("上级机关直接追究日期")
     intro = _(
         "第十一条：确因工作需要，上级纪检监察机关可直接对下级纪检监察机关领导干部进行责任追究。"
     )

@@ -35,6 +35,7 @@ class TeamFormView(ActionView):
             actor=self.request.user,
             members=list(data["members"]),
             leader=data["leader"],
+            formed_on=data["formed_on"],
             request=self.request,
         )
 
@@ -143,6 +144,8 @@ class ReportReturnView(ReasonActionView):
     action = A.REPORT_RETURN
     service = staticmethod(services.report_return)
     reason_label = _("退回理由")
+    date_name = "returned_on"
+    date_label = _("退回日期")
     anchor = "reports"
     submit_label = _("退回补充调查")
     success_message = _("调查报告已退回，案件回到调查核实。")
