@@ -83,6 +83,7 @@ def test_clue_to_closed_file(page, live_server, login, screenshot, personas):
     expect(page.get_by_role("heading", name="待审批线索")).to_be_visible()
     page.get_by_role("link", name="办理").first.click()
     expect(page.get_by_role("heading", name="批准受理")).to_be_visible()
+    page.fill("#id_approved_on", ago(58))  # entered after the fact: the day it happened
     page.fill("#id_opinion", "同意受理。")
     page.get_by_role("button", name="批准受理").click()
     expect(page.get_by_text("已批准受理。")).to_be_visible()
@@ -94,6 +95,7 @@ def test_clue_to_closed_file(page, live_server, login, screenshot, personas):
     page.get_by_role("link", name="成立调查组").first.click()
     check(page, "赵磊")
     page.select_option("#id_leader", str(personas.team_member.pk))
+    page.fill("#id_formed_on", ago(55))
     page.get_by_role("button", name="成立调查组").click()
     expect(page.get_by_text("调查组已成立")).to_be_visible()
     state_is(page, "调查核实")
