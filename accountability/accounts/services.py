@@ -98,7 +98,7 @@ USER_NOT_FOUND = _("账号“{username}”不存在。")
 
 def _require_role(actor: User | None, role: str, message) -> None:
     if actor is None or actor.role != role or not actor.is_active:
-        raise PermissionDenied(str(message))
+        raise PermissionDenied(message)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -306,7 +306,7 @@ def _lock_pending(actor: User, account_request: AccountRequest) -> AccountReques
     _require_role(actor, User.Role.SECURITY_ADMIN, NOT_APPROVER)
     locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
     if locked.requested_by_id == actor.pk:
-        raise PermissionDenied(str(REQUESTER_CANNOT_APPROVE))
+        raise PermissionDenied(REQUESTER_CANNOT_APPROVE)
     if locked.status != AccountRequest.Status.PENDING:
         raise DomainError(REQUEST_DECIDED, field=None, code="decided")
     return locked

@@ -84,7 +84,7 @@ def _deny_admins(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied()
     if access.is_administrator(user):
-        raise PermissionDenied(str(MSG_ADMIN_NO_CASES), code="administrator")
+        raise PermissionDenied(MSG_ADMIN_NO_CASES, code="administrator")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ def case_informant_for_user(*, case: Case, user: Any, request: Any = None) -> In
     """The informant's identity, for the roles named for it; every view is audited."""
     _deny_admins(user)
     if not can_view_informant(case=case, user=user):
-        raise PermissionDenied(str(MSG_INFORMANT_HIDDEN), code="confidential")
+        raise PermissionDenied(MSG_INFORMANT_HIDDEN, code="confidential")
     try:
         informant = Informant(
             name=decrypt_text(case.informant_name_enc),

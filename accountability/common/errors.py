@@ -7,6 +7,7 @@ turned into text when the error is raised, in the language of the request.
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 MSG_PERMISSION_DENIED = _("您无权执行此操作。")
@@ -18,7 +19,9 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, code: str = "invalid"
+    ) -> None:
         message = str(message)
         super().__init__(message)
         self.message = message
@@ -35,12 +38,12 @@ class DomainError(Exception):
 class PermissionDenied(DomainError):
     status = 403
 
-    def __init__(self, message: str | None = None, *, code: str = "forbidden") -> None:
+    def __init__(self, message: str | Promise | None = None, *, code: str = "forbidden") -> None:
         super().__init__(MSG_PERMISSION_DENIED if message is None else message, code=code)
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None) -> None:
         super().__init__(MSG_NOT_FOUND if message is None else message, code="not_found")

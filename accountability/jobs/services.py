@@ -78,7 +78,7 @@ def job_retry(*, job: Job, actor: Any, request: Any = None) -> Job:
     """Run a failed job again with the same parameters (its owner only)."""
     locked = Job.objects.select_for_update().get(pk=job.pk)
     if locked.owner_id is None or locked.owner_id != getattr(actor, "pk", None):
-        raise PermissionDenied(str(MSG_NOT_OWNER))
+        raise PermissionDenied(MSG_NOT_OWNER)
     if locked.state != Job.State.FAILED:
         raise DomainError(
             MSG_NOT_FAILED.format(state=locked.get_state_display()), field="state", code="state"

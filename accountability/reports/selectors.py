@@ -236,13 +236,13 @@ def viewer_for_user(*, user: Any) -> Viewer:
         raise PermissionDenied()
     role = getattr(user, "role", None)
     if role in ADMIN_ROLES:
-        raise PermissionDenied(str(MSG_ADMIN), code="administrator")
+        raise PermissionDenied(MSG_ADMIN, code="administrator")
     if role not in STATISTICS_VIEWERS or not getattr(user, "is_active", False):
-        raise PermissionDenied(str(MSG_ROLE), code="role_not_allowed")
+        raise PermissionDenied(MSG_ROLE, code="role_not_allowed")
     tree = org_tree()
     commission = tree.commission_of(getattr(user, "organisation_id", None))
     if commission is None:
-        raise PermissionDenied(str(MSG_NO_COMMISSION), code="no_commission")
+        raise PermissionDenied(MSG_NO_COMMISSION, code="no_commission")
     return Viewer(user=user, tree=tree, commission=commission)
 
 
@@ -370,7 +370,7 @@ def scope_for(
 ) -> Scope:
     organ_id = viewer.commission.id if organ_id is None else int(organ_id)
     if organ_id not in viewer.organ_ids:
-        raise DomainError(str(MSG_ORGAN), field="organ", code="organ_out_of_scope")
+        raise DomainError(MSG_ORGAN, field="organ", code="organ_out_of_scope")
     ids = viewer.tree.subtree(organ_id)
     return Scope(
         viewer=viewer,

@@ -96,7 +96,7 @@ def _day(
 
 def _party_of(case: Case, party: CaseParty) -> CaseParty:
     if party.case_id != case.pk:
-        raise DomainError(str(MSG_PARTY_OTHER_CASE), field="party", code="other_case")
+        raise DomainError(MSG_PARTY_OTHER_CASE, field="party", code="other_case")
     return party
 
 
@@ -192,7 +192,7 @@ def _store_file(case: Case, actor: User, file: File[bytes], title: str) -> Attac
         file.seek(0)
     sha256, sm3, size = file_hashes(file.chunks())
     if size == 0:
-        raise DomainError(str(MSG_ATTACHMENT_EMPTY), field="file", code="empty_file")
+        raise DomainError(MSG_ATTACHMENT_EMPTY, field="file", code="empty_file")
     if size > limit:
         raise too_large
     detected = files.check_type(file)

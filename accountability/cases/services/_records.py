@@ -88,7 +88,7 @@ def correct(
             after[name] = _plain(value)
             setattr(record, name, value)
     if not after:
-        raise DomainError(str(MSG_NO_CHANGE), field="reason", code="no_change")
+        raise DomainError(MSG_NO_CHANGE, field="reason", code="no_change")
     record.save(update_fields=list(after))
     return RecordCorrection.objects.create(
         case=case,

@@ -103,7 +103,7 @@ def appeal_register(
                 MSG_APPEAL_NOT_DELIVERED.format(name=name), field="decision", code="not_delivered"
             )
         if not written:
-            raise DomainError(str(MSG_APPEAL_NOT_WRITTEN), field="written", code="not_written")
+            raise DomainError(MSG_APPEAL_NOT_WRITTEN, field="written", code="not_written")
         pending = locked.appeals.filter(status=Appeal.Status.PENDING).first()
         if pending is not None:
             raise DomainError(
@@ -120,12 +120,12 @@ def appeal_register(
             )
         content = _text(content, field="content", label=gettext("申诉理由"))
         if manner not in Appeal.Manner.values:
-            raise DomainError(str(MSG_APPEAL_MANNER), field="manner", code="choice")
+            raise DomainError(MSG_APPEAL_MANNER, field="manner", code="choice")
         received_on = _day(received_on, field="received_on", label=gettext("收到申诉日期"))
         delivered_on = person_delivery.delivered_on
         if manner == Appeal.Manner.POST:
             if postmark_on is None:
-                raise DomainError(str(MSG_APPEAL_POSTMARK), field="postmark_on", code="required")
+                raise DomainError(MSG_APPEAL_POSTMARK, field="postmark_on", code="required")
             if postmark_on > received_on:
                 raise DomainError(
                     str(MSG_APPEAL_POSTMARK_ORDER), field="postmark_on", code="date_order"
@@ -236,7 +236,7 @@ def appeal_review_record(
                 code="not_pending",
             )
         if outcome not in Appeal.ReviewOutcome.values:
-            raise DomainError(str(MSG_REVIEW_OUTCOME), field="outcome", code="choice")
+            raise DomainError(MSG_REVIEW_OUTCOME, field="outcome", code="choice")
         reason = _text(reason, field="reason", label=gettext("复查理由"))
         reviewed_on = _day(
             reviewed_on,
@@ -265,10 +265,10 @@ def appeal_review_record(
             )
         elif outcome == Appeal.ReviewOutcome.CHANGED:
             if not [m for m in measures if m and m.strip()]:
-                raise DomainError(str(MSG_REVIEW_MEASURES), field="measures", code="measures")
+                raise DomainError(MSG_REVIEW_MEASURES, field="measures", code="measures")
             chosen = _validate_measures(name, measures, on=decision.decided_on, pursue=True)
             if sorted(chosen) == sorted(current.measures):
-                raise DomainError(str(MSG_REVIEW_SAME), field="measures", code="same")
+                raise DomainError(MSG_REVIEW_SAME, field="measures", code="same")
             inputs = dict(current.inputs)
             inputs["imposed"] = chosen
             inputs.pop("received_on", None)

@@ -149,7 +149,7 @@ def meeting_record(
         )
         present = list({p.pk: p for p in members_present}.values())
         if not present:
-            raise DomainError(str(MSG_MEMBERS_PRESENT), field="members_present", code="required")
+            raise DomainError(MSG_MEMBERS_PRESENT, field="members_present", code="required")
         size = committee_size()
         rule = quorum_rule()
         if len(present) > size:
@@ -245,7 +245,7 @@ def decision_record(
         _party_of(s.case, party)
         name = party.person.name
         if meeting.case_id != s.case.pk:
-            raise DomainError(str(MSG_MEETING_OTHER_CASE), field="meeting", code="other_case")
+            raise DomainError(MSG_MEETING_OTHER_CASE, field="meeting", code="other_case")
         voting = _voting_count(meeting)
         if voting < quorum_required(meeting.committee_size, meeting.quorum_rule):
             raise _quorum_error(voting, meeting.committee_size, meeting.quorum_rule)
@@ -262,7 +262,7 @@ def decision_record(
         if not party.hearings.filter(withdrawn_at__isnull=True).exists():
             raise DomainError(MSG_NOT_HEARD.format(name=name), field="party", code="not_heard")
         if outcome not in (Outcome.PURSUE, Outcome.NOT_PURSUE):
-            raise DomainError(str(MSG_OUTCOME), field="outcome", code="choice")
+            raise DomainError(MSG_OUTCOME, field="outcome", code="choice")
         decided_on = _day(
             decided_on or meeting.held_on,
             field="decided_on",

@@ -104,7 +104,7 @@ def delivery_record(
         locked = lock_decision(decision)
         name = locked.party.person.name
         if recipient not in Delivery.Recipient.values:
-            raise DomainError(str(MSG_RECIPIENT), field="recipient", code="choice")
+            raise DomainError(MSG_RECIPIENT, field="recipient", code="choice")
         if manner not in Delivery.Manner.values:
             allowed = join_list(Delivery.Manner.labels)
             raise DomainError(MSG_MANNER.format(allowed=allowed), field="manner", code="choice")

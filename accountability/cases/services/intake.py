@@ -75,7 +75,7 @@ def _leading_cadre(case: Case, transition: wf.Transition) -> None:
     """Art 11: the commission above pursues only a lower commission's leading cadres."""
     roles = {p.role or p.person.role for p in case.parties.select_related("person")}
     if not roles & LEADING_ROLES:
-        raise DomainError(str(MSG_TAKE_OVER_LEADING), field="parties", code="leading_cadre")
+        raise DomainError(MSG_TAKE_OVER_LEADING, field="parties", code="leading_cadre")
 
 
 def _next_number(year: int) -> str:
@@ -104,10 +104,10 @@ def clue_register(
     The one action without a state before it: it creates the case, so it is not a ``step``.
     """
     if getattr(actor, "role", None) not in wf.CLUE_REGISTER_ROLES:
-        raise PermissionDenied(str(MSG_REGISTER_ROLE), code="role_not_allowed")
+        raise PermissionDenied(MSG_REGISTER_ROLE, code="role_not_allowed")
     commission = access.user_commission(actor)
     if commission is None:
-        raise PermissionDenied(str(MSG_NO_COMMISSION), code="no_commission")
+        raise PermissionDenied(MSG_NO_COMMISSION, code="no_commission")
     if handling_organ is not None and handling_organ.pk != commission.pk:
         raise DomainError(
             MSG_ORGAN_NOT_OWN.format(organ=commission.name),
@@ -115,7 +115,7 @@ def clue_register(
             code="organ",
         )
     if source not in Case.Source.values:
-        raise DomainError(str(MSG_SOURCE), field="source", code="choice")
+        raise DomainError(MSG_SOURCE, field="source", code="choice")
     summary = _text(summary, field="summary", label=gettext("问题线索摘要"))
     received_on = _day(received_on, field="received_on", label=gettext("收到线索日期"))
     case = Case.objects.create(
@@ -309,7 +309,7 @@ def conflict_declare(
     """Record a reason for someone to stand aside (回避); a team member concerned leaves."""
     with step(case, actor, Action.CONFLICT_DECLARE, request=request) as s:
         if user is None and person is None:
-            raise DomainError(str(MSG_CONFLICT_WHO), field="user", code="required")
+            raise DomainError(MSG_CONFLICT_WHO, field="user", code="required")
         if kind not in ConflictDeclaration.Kind.values:
             kinds = join_list(ConflictDeclaration.Kind.labels)
             raise DomainError(MSG_CONFLICT_KIND.format(kinds=kinds), field="kind", code="choice")

@@ -44,7 +44,7 @@ from accountability.cases.services._common import (
     _today,
     _validate_measures,
 )
-from accountability.cases.services._step import guard, service, step
+from accountability.cases.services._step import Step, guard, service, step
 from accountability.cases.workflow import Action, Guard
 from accountability.common.errors import DomainError
 
@@ -154,9 +154,9 @@ def team_form(
         )
         unique = list({m.pk: m for m in members}.values())
         if not unique:
-            raise DomainError(str(MSG_TEAM_EMPTY), field="members", code="required")
+            raise DomainError(MSG_TEAM_EMPTY, field="members", code="required")
         if leader is None or leader.pk not in {m.pk for m in unique}:
-            raise DomainError(str(MSG_TEAM_LEADER), field="leader", code="leader")
+            raise DomainError(MSG_TEAM_LEADER, field="leader", code="leader")
         rows = [
             _join_team(s.case, actor, m, leader=m.pk == leader.pk, on=formed_on) for m in unique
         ]
@@ -362,7 +362,7 @@ def _report_finding(
     if item is None:
         raise DomainError(MSG_FINDING_MISSING.format(name=name), field="findings", code="missing")
     if item.recommendation not in Recommendation.values:
-        raise DomainError(str(MSG_RECOMMENDATION), field="recommendation", code="choice")
+        raise DomainError(MSG_RECOMMENDATION, field="recommendation", code="choice")
     pursue = item.recommendation == Recommendation.PURSUE
     measures = _validate_measures(name, item.measures, on=on, pursue=pursue)
     inputs = case_facts.party_inputs(party, decided_on=on)
@@ -418,6 +418,29 @@ def report_return(
     return s.case
 
 
+def _record_changed(
+    s: Step,
+    actor: User,
+    row: Hearing | Evidence,
+    record_type: str,
+    reason: str,
+    values: dict[str, Any] | None = None,
+) -> None:
+    """Correct ``row`` with ``values`` (or, without them, withdraw it), keep its history and
+    record the step: the audit entry names the fields, their values sealed by policy."""
+    if values is None:
+        correction = _records.withdraw(s.case, actor, row, record_type, reason=reason)
+    else:
+        correction = _records.correct(s.case, actor, row, record_type, values=values, reason=reason)
+    s.record(
+        party=row.party,
+        reason=reason,
+        target=row,
+        audit_action="update",
+        changes=_audit_values(correction),
+    )
+
+
 def _audit_values(correction: RecordCorrection) -> dict[str, Any]:
     """The audit entry's changes: the fields named in clear, their values sealed by policy."""
     return {
@@ -460,16 +483,7 @@ def hearing_correct(
                 values["statement"] = _text(statement, field="statement", label=gettext("本人陈述"))
             if defence is not None:
                 values["defence"] = defence.strip()
-        correction = _records.correct(
-            s.case, actor, row, RecordCorrection.Record.HEARING, values=values, reason=reason
-        )
-        s.record(
-            party=row.party,
-            reason=reason,
-            target=row,
-            audit_action="update",
-            changes=_audit_values(correction),
-        )
+        _record_changed(s, actor, row, RecordCorrection.Record.HEARING, reason, values)
     hearing.refresh_from_db()
     return row
 
@@ -497,16 +511,7 @@ def hearing_withdraw(
                 field="reason",
                 code="decided",
             )
-        correction = _records.withdraw(
-            s.case, actor, row, RecordCorrection.Record.HEARING, reason=reason
-        )
-        s.record(
-            party=row.party,
-            reason=reason,
-            target=row,
-            audit_action="update",
-            changes=_audit_values(correction),
-        )
+        _record_changed(s, actor, row, RecordCorrection.Record.HEARING, reason)
     hearing.refresh_from_db()
     return row
 
@@ -538,16 +543,7 @@ def evidence_correct(
             values["collected_on"] = _day(
                 collected_on, field="collected_on", label=gettext("取得日期")
             )
-        correction = _records.correct(
-            s.case, actor, row, RecordCorrection.Record.EVIDENCE, values=values, reason=reason
-        )
-        s.record(
-            party=row.party,
-            reason=reason,
-            target=row,
-            audit_action="update",
-            changes=_audit_values(correction),
-        )
+        _record_changed(s, actor, row, RecordCorrection.Record.EVIDENCE, reason, values)
     evidence.refresh_from_db()
     return row
 
@@ -563,15 +559,6 @@ def evidence_withdraw(
             s.case, actor, row, author=row.added_by, action=str(_records.ACT_WITHDRAW)
         )
         reason = _records.reason_of(reason)
-        correction = _records.withdraw(
-            s.case, actor, row, RecordCorrection.Record.EVIDENCE, reason=reason
-        )
-        s.record(
-            party=row.party,
-            reason=reason,
-            target=row,
-            audit_action="update",
-            changes=_audit_values(correction),
-        )
+        _record_changed(s, actor, row, RecordCorrection.Record.EVIDENCE, reason)
     evidence.refresh_from_db()
     return row
